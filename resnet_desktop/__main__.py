@@ -1,0 +1,3 @@
+from resnet_desktop.cli import main
+
+raise SystemExit(main())

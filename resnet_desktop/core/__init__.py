@@ -1,0 +1,1 @@
+"""The engine of ResNet Desktop. Imports no Qt; torch is imported lazily."""

@@ -1,0 +1,1 @@
+"""The PySide6 desktop application over :mod:`resnet_desktop.core`."""

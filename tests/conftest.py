@@ -1,0 +1,64 @@
+"""Shared fixtures. Qt runs offscreen; nothing here touches the network."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+import pytest  # noqa: E402
+
+
+def _sample(package: str, *parts: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail(f"test dependency {package} is not installed: pip install -e '.[test]'")
+    return Path(list(spec.submodule_search_locations)[0]).joinpath(*parts)
+
+
+@pytest.fixture(scope="session")
+def real_photos() -> dict[str, Path]:
+    """Real photographs that ship inside the scikit-image and matplotlib wheels."""
+    photos = {
+        name: _sample("skimage", "data", f"{name}")
+        for name in ("chelsea.png", "coffee.png", "camera.png", "rocket.jpg",
+                     "motorcycle_left.png", "astronaut.png")
+    }
+    photos["grace_hopper.jpg"] = _sample("matplotlib", "mpl-data", "sample_data", "grace_hopper.jpg")
+    for path in photos.values():
+        assert path.is_file(), path
+    return {name.rsplit(".", 1)[0]: path for name, path in photos.items()}
+
+
+@pytest.fixture(scope="session")
+def resnet18_checkpoint(tmp_path_factory) -> Path:
+    """A ResNet-18 checkpoint with torchvision's architecture and random (seeded) weights."""
+    import torch
+    import torchvision
+
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18()
+    path = tmp_path_factory.mktemp("weights") / "resnet18-generated.pth"
+    torch.save(model.state_dict(), path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path, monkeypatch):
+    """Keep every test away from the real user's data dir, settings and hub cache."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("RESNET_DESKTOP_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("RESNET_DESKTOP_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("TORCH_HOME", str(home / "torch"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("RESNET_DESKTOP_WEIGHTS", raising=False)
+    monkeypatch.delenv("RESNET_DESKTOP_LIBRARY", raising=False)
+    yield
+
+
