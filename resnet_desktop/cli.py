@@ -1,0 +1,508 @@
+"""The command line: the same engine as the desktop app, from a terminal.
+
+``resnet-desktop`` with no arguments (or with paths) opens the desktop app; the
+subcommands classify, index, search, manage albums, tags and models. Expected failures
+(bad photos, missing weights, bad rules) print one clear line and set the exit code;
+they never show a traceback.
+
+Exit codes: 0 success, 1 some photos failed, 2 usage or setup error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from resnet_desktop import __version__
+
+if TYPE_CHECKING:
+    from resnet_desktop.core.library import Library, PhotoRow
+    from resnet_desktop.core.pipeline import IndexProgress
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models")
+
+
+class CliError(Exception):
+    """An expected problem: printed as one line, exit code 2."""
+
+
+# -- argument parsing ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="resnet-desktop",
+        description="Offline photo organizer: tag photos with ImageNet labels, index and search them.",
+        epilog="Without a command, opens the desktop app (with any PATHs given added to the library).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--library", metavar="FILE", help="library file (default: in your data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def model_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help="model to use")
+        p.add_argument("--weights", metavar="FILE", help="weights file for the model")
+        p.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
+
+    p = sub.add_parser("classify", help="print the top labels of photos")
+    p.add_argument("photos", nargs="+", metavar="PHOTO")
+    p.add_argument("--top-k", type=int, default=3, metavar="K")
+    p.add_argument("--json", action="store_true", help="JSON: {path: [{rank, class, probability}]}")
+    model_options(p)
+
+    p = sub.add_parser("index", help="find photos in folders, tag them and store them in the library")
+    p.add_argument("folders", nargs="+", metavar="FOLDER")
+    p.add_argument("--threads", type=int, default=None, help="decoding threads (default: cores)")
+    p.add_argument("--batch-size", type=int, default=16)
+    model_options(p)
+
+    p = sub.add_parser("search", help="find photos by label, category or tag")
+    p.add_argument("terms", nargs="+", metavar="TERM")
+    p.add_argument("--min-confidence", type=float, default=0.0, metavar="P", help="0..1")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("albums", help="list, create, show and delete albums")
+    albums = p.add_subparsers(dest="albums_command", metavar="ACTION")
+    albums.add_parser("list", help="built-in and saved albums with their photo counts")
+    a = albums.add_parser("show", help="the photos of an album")
+    a.add_argument("name")
+    a.add_argument("--limit", type=int, default=None)
+    a.add_argument("--json", action="store_true")
+    a = albums.add_parser("create", help="save a smart album from a JSON rule, or an empty manual album")
+    a.add_argument("name")
+    a.add_argument("--rule", metavar="JSON", help='e.g. \'{"labels_any": ["cat"], "min_confidence": 0.3}\'')
+    a.add_argument("--rule-file", metavar="FILE")
+    a = albums.add_parser("delete", help="delete a saved album (its photos stay in the library)")
+    a.add_argument("name")
+
+    p = sub.add_parser("tag", help="add (+label) or remove (-label) a person's tags on a photo")
+    p.add_argument("photo")
+    p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+LABEL|-LABEL")
+
+    p = sub.add_parser("models", help="show models and weights; download or import ResNet-18 weights")
+    models = p.add_subparsers(dest="models_command", metavar="ACTION")
+    models.add_parser("list", help="(default) models, where their weights are, which is in use")
+    m = models.add_parser("download", help="download the official weights (needs a network)")
+    m.add_argument("model", nargs="?", default="resnet18", choices=("resnet18",))
+    m = models.add_parser("import", help="import a weights file you already have")
+    m.add_argument("file")
+    m.add_argument("--model", default="resnet18", choices=("resnet18",))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in argv:
+        from resnet_desktop import selftest
+
+        return selftest.main()
+    if not any(a in COMMANDS or a in ("-h", "--help", "--version") for a in argv):
+        return _open_app(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = {
+        "classify": cmd_classify,
+        "index": cmd_index,
+        "search": cmd_search,
+        "albums": cmd_albums,
+        "tag": cmd_tag,
+        "models": cmd_models,
+    }[args.command]
+    try:
+        return handler(args)
+    except CliError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _open_app(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="resnet-desktop", add_help=False)
+    parser.add_argument("--library")
+    parser.add_argument("paths", nargs="*")
+    args = parser.parse_args(argv)
+    from resnet_desktop.gui.app import run_app
+
+    return run_app([str(Path(p).resolve()) for p in args.paths], library=args.library)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _err(message: str) -> None:
+    print(f"resnet-desktop: {message}", file=sys.stderr)
+
+
+def _library_path(args: argparse.Namespace) -> Path:
+    from resnet_desktop.core.paths import default_library_path
+
+    path = Path(args.library).expanduser() if args.library else default_library_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _open_library(args: argparse.Namespace, must_exist: bool = True) -> Library:
+    from resnet_desktop.core.library import Library
+
+    path = _library_path(args)
+    if must_exist and not path.exists():
+        raise CliError(f"no library at {path}; create one with `resnet-desktop index FOLDER`")
+    return Library(path)
+
+
+def _load_classifier(args: argparse.Namespace):
+    from resnet_desktop.core.classify import load_classifier
+    from resnet_desktop.core.weights import WeightsError
+
+    try:
+        classifier, notice = load_classifier(args.model, args.weights, backend=args.backend)
+    except WeightsError as exc:
+        raise CliError(str(exc)) from None
+    if notice:
+        print(f"note: {notice}", file=sys.stderr)
+    return classifier
+
+
+def _percent(p: float) -> float:
+    return round(p * 100.0, 2)
+
+
+def _fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+# -- classify --------------------------------------------------------------------------------
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from resnet_desktop.core.imaging import PhotoError, decode_photo
+    from resnet_desktop.core.pipeline import read_photo_bytes
+
+    if args.top_k < 1 or args.top_k > 1000:
+        raise CliError("--top-k must be between 1 and 1000")
+    classifier = _load_classifier(args)
+    results: dict[str, Any] = {}
+    failed = 0
+    for path in args.photos:
+        try:
+            photo = decode_photo(read_photo_bytes(path), min_side=classifier.resize_side, name=path)
+        except PhotoError as exc:
+            failed += 1
+            _err(f"{path}: {exc.reason}")
+            results[path] = {"error": exc.reason}
+            continue
+        for warning in photo.warnings:
+            print(f"warning: {path}: {warning}", file=sys.stderr)
+        (result,) = classifier.classify([photo.image], top_k=args.top_k)
+        results[path] = [
+            {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)} for p in result.predictions
+        ]
+    if args.json:
+        json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        _print_classification(results, classifier, sys.stdout)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO) -> None:
+    from resnet_desktop.core.models import MODELS
+
+    print(f"Model: {MODELS[classifier.model].title} ({classifier.backend})", file=out)
+    for path, predictions in results.items():
+        print(file=out)
+        print(path, file=out)
+        if isinstance(predictions, dict):
+            print(f"  failed: {predictions['error']}", file=out)
+            continue
+        width = max(len(p["class"]) for p in predictions)
+        for p in predictions:
+            bar = "#" * round(p["probability"] / 5)
+            print(f"  {p['rank']}. {p['class']:<{width}}  {p['probability']:6.2f}%  {bar}", file=out)
+
+
+# -- index -----------------------------------------------------------------------------------
+
+
+class _ProgressLine:
+    """A one-line progress bar on a terminal; occasional plain lines when not a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, p: IndexProgress) -> None:
+        now = time.monotonic()
+        final = p.done == p.total
+        if not final and now - self.last < (0.1 if self.tty else 5.0):
+            return
+        self.last = now
+        frac = p.done / p.total if p.total else 1.0
+        bar = "#" * int(frac * 24)
+        text = (
+            f"[{bar:<24}] {p.done}/{p.total}  {p.rate:5.1f} photos/s  ETA {_fmt_duration(p.eta_s)}"
+            + (f"  {p.failed} failed" if p.failed else "")
+        )
+        if self.tty:
+            self.stream.write("\r" + text[:118].ljust(118))
+            if final:
+                self.stream.write("\n")
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from resnet_desktop.core.paths import thumbnail_dir
+    from resnet_desktop.core.pipeline import Indexer
+    from resnet_desktop.core.thumbs import ThumbCache
+
+    for folder in args.folders:
+        if not os.path.exists(folder):
+            raise CliError(f"{folder}: no such file or folder")
+    classifier = _load_classifier(args)
+    library_path = _library_path(args)
+    indexer = Indexer(
+        library_path,
+        lambda: classifier,
+        decode_threads=args.threads,
+        batch_size=args.batch_size,
+        thumbs=ThumbCache(thumbnail_dir()),
+    )
+    print(f"Indexing into {library_path} with {classifier.model} ({classifier.backend})", file=sys.stderr)
+    cancel = threading.Event()
+    progress = _ProgressLine(sys.stderr)
+    try:
+        summary = indexer.run(args.folders, on_progress=progress, cancel=cancel)
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        _err("interrupted; everything tagged so far is saved. Run the same command again to continue.")
+        return EXIT_INTERRUPTED
+    print(
+        f"Indexed {summary.indexed}, unchanged {summary.unchanged}, moved {summary.moved}, "
+        f"re-tagged {summary.retagged}, missing {summary.missing}, failed {len(summary.failed)} "
+        f"in {summary.elapsed_s:.1f} s"
+    )
+    if summary.indexed + summary.retagged and summary.elapsed_s > 0:
+        print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
+    for path, reason in summary.failed:
+        print(f"  failed: {path}: {reason}")
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+# -- search and albums -----------------------------------------------------------------------
+
+
+def _photo_dict(row: PhotoRow) -> dict[str, Any]:
+    return {
+        "path": row.display_path,
+        "label": row.top_label,
+        "probability": None if row.top_probability is None else _percent(row.top_probability),
+        "taken_at": row.taken_at,
+        "status": row.status,
+        "error": row.error,
+    }
+
+
+def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
+    if as_json:
+        json.dump([_photo_dict(r) for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return
+    if not rows:
+        print(empty)
+        return
+    for row in rows:
+        if row.status == "failed":
+            what = f"failed: {row.error}"
+        elif row.top_label is None:
+            what = row.status
+        else:
+            what = f"{row.top_label} {_percent(row.top_probability or 0.0):.2f}%"
+        print(f"{what:<34}  {row.display_path}")
+    print(f"{len(rows)} photo{'s' if len(rows) != 1 else ''}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise CliError("--min-confidence is a probability between 0 and 1 (e.g. 0.3)")
+    library = _open_library(args)
+    try:
+        rows = library.photos(search=" ".join(args.terms), min_confidence=args.min_confidence, limit=args.limit)
+    finally:
+        library.close()
+    _print_photos(rows, args.json, "No photos match.")
+    return EXIT_OK
+
+
+def cmd_albums(args: argparse.Namespace) -> int:
+    from resnet_desktop.core.albums import BUILTIN_ALBUMS
+
+    action = args.albums_command or "list"
+    library = _open_library(args, must_exist=action != "create")
+    try:
+        if action == "list":
+            print(f"{'Album':<28} {'Kind':<8} {'Photos':>7}")
+            for name, rule in BUILTIN_ALBUMS.items():
+                print(f"{name:<28} {'built-in':<8} {library.count(rule=rule):>7}")
+            for album in library.albums():
+                count = len(library.album_photos(album.name))
+                print(f"{album.name:<28} {album.kind:<8} {count:>7}")
+        elif action == "show":
+            if args.name in BUILTIN_ALBUMS:
+                rows = library.photos(rule=BUILTIN_ALBUMS[args.name], limit=args.limit)
+            elif library.album(args.name) is None:
+                raise CliError(f"no album named {args.name!r}; see `resnet-desktop albums list`")
+            else:
+                rows = library.album_photos(args.name)[: args.limit]
+            _print_photos(rows, args.json, "This album is empty.")
+        elif action == "create":
+            rule = _read_rule(args)
+            if args.name in BUILTIN_ALBUMS or library.album(args.name) is not None:
+                raise CliError(f"an album named {args.name!r} exists already")
+            try:
+                library.create_album(args.name, rule)
+            except ValueError as exc:
+                raise CliError(f"invalid rule: {exc}") from None
+            kind = "smart" if rule is not None else "manual"
+            print(f"Created {kind} album {args.name!r} ({len(library.album_photos(args.name))} photos).")
+        elif action == "delete":
+            if library.album(args.name) is None:
+                raise CliError(f"no saved album named {args.name!r}")
+            library.delete_album(args.name)
+            print(f"Deleted album {args.name!r}; its photos stay in the library.")
+    finally:
+        library.close()
+    return EXIT_OK
+
+
+def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
+    text = args.rule
+    if args.rule_file:
+        try:
+            text = Path(args.rule_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot read {args.rule_file}: {exc.strerror}") from None
+    if text is None:
+        return None
+    try:
+        rule = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"the rule is not valid JSON: {exc.msg} at character {exc.pos}") from None
+    if not isinstance(rule, dict):
+        raise CliError('the rule must be a JSON object, e.g. {"labels_any": ["cat"]}')
+    return rule
+
+
+# -- tags ------------------------------------------------------------------------------------
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    add = [c[1:].strip() for c in args.changes if c.startswith("+") and c[1:].strip()]
+    remove = [c[1:].strip() for c in args.changes if c.startswith("-") and c[1:].strip()]
+    odd = [c for c in args.changes if not c[:1] in ("+", "-") or not c[1:].strip()]
+    if odd:
+        raise CliError(f"tags are written +label to add or -label to remove, not {odd[0]!r}")
+    library = _open_library(args)
+    try:
+        row = library.get_by_path(os.path.abspath(args.photo))
+        if row is None:
+            raise CliError(f"{args.photo} is not in the library; add it with `resnet-desktop index`")
+        if add or remove:
+            with library.transaction():
+                library.set_user_tags(row.id, add=add, remove=remove)
+        for tag in library.tags(row.id):
+            confidence = "" if tag.confidence is None else f" {_percent(tag.confidence):.2f}%"
+            print(f"{tag.tag:<30} {tag.source}{confidence}")
+    finally:
+        library.close()
+    return EXIT_OK
+
+
+# -- models ----------------------------------------------------------------------------------
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from resnet_desktop.core import weights
+    from resnet_desktop.core.models import DEFAULT_MODEL, MODELS
+
+    action = args.models_command or "list"
+    if action == "download":
+        return _download(args.model)
+    if action == "import":
+        try:
+            target = weights.import_weights(Path(args.file), model=args.model)
+        except weights.WeightsError as exc:
+            raise CliError(str(exc)) from None
+        print(f"Imported {args.file} as {target}")
+        return EXIT_OK
+    spec, info, notice = weights.select_model()
+    for name, model in MODELS.items():
+        found = weights.locate(name)
+        default = " (default)" if name == DEFAULT_MODEL else ""
+        print(f"{name}{default}: {model.title}")
+        if found.path is not None and found.problem is None:
+            print(f"  weights: {found.path}  [{found.source}]")
+        else:
+            print(f"  weights: {found.problem or 'not found'}")
+    print(f"In use: {spec.name}" + (f"  ({notice})" if notice else ""))
+    try:
+        from resnet_desktop.core.classify import available_backends
+
+        print("Backends: " + ", ".join(available_backends()))
+    except ImportError:
+        pass
+    return EXIT_OK
+
+
+def _download(model: str) -> int:
+    from resnet_desktop.core import weights
+
+    progress = _ProgressBytes(sys.stderr)
+    try:
+        path = weights.download(model, progress=progress)
+    except weights.WeightsError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Downloaded and verified {path}")
+    return EXIT_OK
+
+
+class _ProgressBytes:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done != total and now - self.last < 0.2:
+            return
+        self.last = now
+        if total:
+            self.stream.write(f"\r{done / 2**20:6.1f} / {total / 2**20:.1f} MB ({100 * done / total:3.0f}%)")
+        else:
+            self.stream.write(f"\r{done / 2**20:6.1f} MB")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,422 @@
+"""The indexing pipeline: scan -> decode pool -> batched inference -> one writer.
+
+Why it is shaped like this (see docs/ARCHITECTURE.md):
+
+* Decoding a camera photo costs more CPU than classifying it, so decoding runs in a small
+  thread pool (Pillow releases the GIL) while the calling thread runs inference, which
+  itself uses all cores. A bounded number of decodes in flight gives backpressure: memory
+  stays flat however many photos are queued.
+* Each file is read once: the same bytes give the content hash (moves, thumbnails), the
+  model input and the thumbnail.
+* Only the calling thread writes to the library, one transaction per batch. A crash or
+  Ctrl-C loses at most the batch in flight, and photos recorded as ``pending`` are picked
+  up by the next run, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
+from resnet_desktop.core.library import Library
+
+if TYPE_CHECKING:
+    from resnet_desktop.core.classify import Classifier
+    from resnet_desktop.core.thumbs import ThumbCache
+
+#: Files larger than this are refused before they are read into memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+THUMBNAIL_SIDE = 256
+
+
+@dataclass
+class IndexProgress:
+    total: int
+    done: int
+    failed: int
+    rate: float
+    eta_s: float | None
+    current: str | None
+
+
+@dataclass
+class IndexSummary:
+    indexed: int = 0
+    unchanged: int = 0
+    moved: int = 0
+    retagged: int = 0
+    missing: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+    elapsed_s: float = 0.0
+    model: str | None = None
+
+
+@dataclass
+class _Job:
+    """One photo to process: a row already in the library (pending, changed or to re-tag)."""
+
+    photo_id: int
+    path: str
+    size: int
+    mtime_ns: int
+    retag: bool = False
+
+
+@dataclass
+class _Decoded:
+    job: _Job
+    content_hash: str | None = None
+    tensor: Any = None
+    width: int | None = None
+    height: int | None = None
+    taken_at: str | None = None
+    camera: str | None = None
+    error: str | None = None
+    moved_from: int | None = None
+
+
+def scan(paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None) -> Iterator[
+    tuple[str, os.stat_result]
+]:
+    """Yield (path, stat) for every supported photo under ``paths``, each file once.
+
+    A folder given twice, or nested in another given folder, is walked once: files are
+    de-duplicated by their real path. Unreadable folders are reported through ``errors``.
+    """
+    seen: set[str] = set()
+    for root in paths:
+        root = os.path.abspath(os.fspath(root))
+        if os.path.isfile(root):
+            candidates: Iterable[str] = [root]
+        elif os.path.isdir(root):
+            candidates = _walk(root, errors)
+        else:
+            if errors is not None:
+                errors.append((root, "not found"))
+            continue
+        for path in candidates:
+            if not is_supported(path):
+                continue
+            real = os.path.realpath(path)
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                if errors is not None:
+                    errors.append((path, _os_reason(exc)))
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield path, st
+
+
+def _walk(root: str, errors: list[tuple[str, str]] | None) -> Iterator[str]:
+    def onerror(exc: OSError) -> None:
+        if errors is not None:
+            errors.append((exc.filename or root, _os_reason(exc)))
+
+    for folder, dirs, files in os.walk(root, onerror=onerror):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield os.path.join(folder, name)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "file not found (deleted or moved since the scan)"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a file"
+    return exc.strerror or str(exc)
+
+
+def read_photo_bytes(path: str) -> bytes:
+    """Read a photo file whole, turning OS errors into a :class:`PhotoError` with a reason."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise PhotoError(f"file too large ({size / 2**20:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+            return handle.read()
+    except OSError as exc:
+        raise PhotoError(_os_reason(exc)) from exc
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Indexer:
+    """Index folders and files into a library. One instance runs one job at a time."""
+
+    def __init__(
+        self,
+        library_path: str | os.PathLike[str],
+        classifier_factory: Callable[[], Classifier],
+        *,
+        decode_threads: int | None = None,
+        batch_size: int = 16,
+        thumbs: ThumbCache | None = None,
+        top_k: int = 3,
+    ) -> None:
+        self.library_path = Path(library_path)
+        self._classifier_factory = classifier_factory
+        self.decode_threads = max(1, decode_threads or (os.cpu_count() or 2))
+        self.batch_size = max(1, batch_size)
+        self.thumbs = thumbs
+        self.top_k = top_k
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        on_progress: Callable[[IndexProgress], None] | None = None,
+        on_scanned: Callable[[list[int]], None] | None = None,
+        on_photo_done: Callable[[list[int]], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> IndexSummary:
+        started = time.monotonic()
+        cancel = cancel or threading.Event()
+        summary = IndexSummary()
+        self._moved_ids: set[int] = set()
+        self._vanished_here: set[int] = set()
+        library = Library(self.library_path)
+        try:
+            classifier = self._classifier_factory()
+            summary.model = classifier.model
+            jobs, vanished = self._plan(library, paths, classifier.model, summary, on_scanned)
+            if not cancel.is_set():
+                self._process(library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel)
+            if not cancel.is_set():
+                missing = [i for i in self._vanished_here if i not in self._moved_ids]
+                if missing:
+                    with library.transaction():
+                        library.mark_missing(missing)
+                summary.missing = len(missing)
+        except KeyboardInterrupt:
+            # Every batch is its own transaction, so the library is consistent here; pending
+            # rows are resumed by the next run.
+            cancel.set()
+            summary.cancelled = True
+            raise
+        finally:
+            summary.cancelled = summary.cancelled or cancel.is_set()
+            summary.elapsed_s = time.monotonic() - started
+            library.close()
+        return summary
+
+    def _plan(
+        self,
+        library: Library,
+        paths: Sequence[str | os.PathLike[str]],
+        model: str,
+        summary: IndexSummary,
+        on_scanned: Callable[[list[int]], None] | None,
+    ) -> tuple[list[_Job], dict[str, int]]:
+        """Scan, record new files as pending, and decide what needs work.
+
+        Returns the jobs and the photos under the scanned folders that were not found
+        (content hash -> photo id): a new file with one of those hashes is a move.
+        """
+        jobs: list[_Job] = []
+        new_files: list[tuple[str, int, int]] = []
+        seen_ids: set[int] = set()
+        for path, st in scan(paths, summary.failed):
+            row = library.get_by_path(path)
+            if row is None:
+                new_files.append((path, st.st_size, st.st_mtime_ns))
+                continue
+            seen_ids.add(row.id)
+            same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
+            if same_file and row.status == "ok" and row.model == model:
+                summary.unchanged += 1
+            elif same_file and row.status == "failed":
+                summary.unchanged += 1
+                summary.failed.append((path, row.error or "failed earlier"))
+            else:
+                retag = same_file and row.status == "ok"
+                jobs.append(_Job(row.id, path, st.st_size, st.st_mtime_ns, retag=retag))
+
+        # Photos under the scanned folders that were not found are missing, unless a new
+        # file turns out to have their content (a move). Photos marked missing by an
+        # earlier run are move candidates too: a folder moved, then indexed at its new place.
+        vanished: dict[str, int] = {}
+        folders = {os.path.abspath(os.fspath(p)) for p in paths if os.path.isdir(p)}
+        for folder in sorted(folders):
+            for row in library.photos(rule={"folder": folder}):
+                if row.id in seen_ids or row.status in ("pending", "missing"):
+                    continue
+                if not os.path.exists(row.path):
+                    self._vanished_here.add(row.id)
+                    if row.content_hash:
+                        vanished[row.content_hash] = row.id
+        if new_files:
+            for row in library.photos(rule={"status": "missing"}):
+                if row.content_hash:
+                    vanished.setdefault(row.content_hash, row.id)
+
+        if new_files:
+            with library.transaction():
+                ids = library.add_pending(new_files)
+            jobs.extend(_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files))
+            if on_scanned is not None:
+                on_scanned(ids)
+        return jobs, vanished
+
+    def _process(
+        self,
+        library: Library,
+        classifier: Classifier,
+        jobs: list[_Job],
+        vanished: dict[str, int],
+        summary: IndexSummary,
+        on_progress: Callable[[IndexProgress], None] | None,
+        on_photo_done: Callable[[list[int]], None] | None,
+        cancel: threading.Event,
+    ) -> None:
+        total = len(jobs)
+        done = failed = 0
+        t0 = time.monotonic()
+
+        def report(current: str | None) -> None:
+            if on_progress is None:
+                return
+            elapsed = time.monotonic() - t0
+            rate = done / elapsed if elapsed > 0 and done else 0.0
+            eta = (total - done) / rate if rate > 0 else None
+            on_progress(IndexProgress(total, done, failed, rate, eta, current))
+
+        report(None)
+        if not jobs:
+            return
+        claimed: dict[str, int] = dict(vanished)
+        claim_lock = threading.Lock()
+
+        def decode(job: _Job) -> _Decoded:
+            if cancel.is_set():
+                return _Decoded(job, error="cancelled")
+            try:
+                data = read_photo_bytes(job.path)
+                digest = content_hash(data)
+                with claim_lock:
+                    moved_from = claimed.pop(digest, None)
+                if moved_from is not None:
+                    return _Decoded(job, content_hash=digest, moved_from=moved_from)
+                photo = decode_photo(data, min_side=classifier.resize_side, name=job.path)
+                if self.thumbs is not None and not self.thumbs.has(digest):
+                    self.thumbs.save(digest, make_thumbnail(photo.image, THUMBNAIL_SIDE))
+                return _Decoded(
+                    job,
+                    content_hash=digest,
+                    tensor=classifier.preprocess(photo.image),
+                    width=photo.width,
+                    height=photo.height,
+                    taken_at=photo.taken_at,
+                    camera=photo.camera,
+                )
+            except PhotoError as exc:
+                return _Decoded(job, error=exc.reason)
+            except Exception as exc:  # a decoder bug must not stop the run; record it
+                return _Decoded(job, error=f"unexpected error: {type(exc).__name__}: {exc}")
+
+        max_in_flight = self.batch_size * 2 + self.decode_threads
+        pending_jobs = iter(jobs)
+        ready: list[_Decoded] = []
+        in_flight: set[Future[_Decoded]] = set()
+        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
+            try:
+                while True:
+                    while len(in_flight) < max_in_flight and not cancel.is_set():
+                        job = next(pending_jobs, None)
+                        if job is None:
+                            break
+                        in_flight.add(pool.submit(decode, job))
+                    if not in_flight or cancel.is_set():
+                        break
+                    finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
+                    ready.extend(f.result() for f in finished)
+                    exhausted = not in_flight
+                    if len(ready) >= self.batch_size or (exhausted and ready):
+                        batch, ready = ready[: self.batch_size], ready[self.batch_size :]
+                        ids, n_failed = self._write_batch(library, classifier, batch, summary)
+                        done += len(batch)
+                        failed += n_failed
+                        report(batch[-1].job.path)
+                        if on_photo_done is not None and ids:
+                            on_photo_done(ids)
+                while ready and not cancel.is_set():
+                    batch, ready = ready[: self.batch_size], ready[self.batch_size :]
+                    ids, n_failed = self._write_batch(library, classifier, batch, summary)
+                    done += len(batch)
+                    failed += n_failed
+                    report(batch[-1].job.path)
+                    if on_photo_done is not None and ids:
+                        on_photo_done(ids)
+            finally:
+                if cancel.is_set() or in_flight:
+                    for future in in_flight:
+                        future.cancel()
+
+    def _write_batch(
+        self, library: Library, classifier: Classifier, batch: list[_Decoded], summary: IndexSummary
+    ) -> tuple[list[int], int]:
+        """Classify the decoded photos of ``batch`` and write the whole batch in one transaction."""
+        import numpy as np
+
+        to_infer = [d for d in batch if d.error is None and d.moved_from is None]
+        results = []
+        if to_infer:
+            results = classifier.infer(np.stack([d.tensor for d in to_infer]), top_k=self.top_k)
+        by_job = {id(d): r for d, r in zip(to_infer, results)}
+        written: list[int] = []
+        n_failed = 0
+        with library.transaction():
+            for item in batch:
+                job = item.job
+                if item.error is not None:
+                    library.save_failure(job.photo_id, item.error, size=job.size, mtime_ns=job.mtime_ns)
+                    summary.failed.append((job.path, item.error))
+                    n_failed += 1
+                    written.append(job.photo_id)
+                elif item.moved_from is not None:
+                    library.remove([job.photo_id])
+                    library.move(item.moved_from, job.path, job.size, job.mtime_ns)
+                    self._moved_ids.add(item.moved_from)
+                    summary.moved += 1
+                    written.append(item.moved_from)
+                else:
+                    result = by_job[id(item)]
+                    library.save_result(
+                        job.photo_id,
+                        size=job.size,
+                        mtime_ns=job.mtime_ns,
+                        content_hash=item.content_hash,
+                        width=item.width,
+                        height=item.height,
+                        taken_at=item.taken_at,
+                        camera=item.camera,
+                        model=classifier.model,
+                        predictions=result.predictions,
+                        embedding=result.embedding,
+                    )
+                    if job.retag:
+                        summary.retagged += 1
+                    else:
+                        summary.indexed += 1
+                    written.append(job.photo_id)
+        return written, n_failed
