@@ -1,0 +1,45 @@
+"""The engine stays free of Qt, and heavy libraries load only when they are needed."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[1] / "resnet_desktop" / "core"
+HEAVY = {"torch", "torchvision", "onnxruntime", "onnx"}
+
+
+def _module_level_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0] if not node.module.startswith("resnet_desktop") else node.module)
+    return names
+
+
+def test_core_imports_no_qt_and_no_heavy_library_at_module_level():
+    offenders = {}
+    for path in sorted(CORE.glob("*.py")):
+        imports = _module_level_imports(path)
+        bad = {n for n in imports if n in HEAVY or n.startswith("PySide6") or n.startswith("resnet_desktop.gui")}
+        if bad:
+            offenders[path.name] = sorted(bad)
+    assert offenders == {}
+
+
+def test_importing_the_whole_core_loads_neither_qt_nor_torch():
+    modules = ", ".join(f"resnet_desktop.core.{p.stem}" for p in sorted(CORE.glob("*.py")) if p.stem != "__init__")
+    code = (
+        f"import sys, importlib\n"
+        f"for m in '{modules}'.split(', '): importlib.import_module(m)\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{{'PySide6', 'torch', 'torchvision', 'onnxruntime'}})\n"
+        f"print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CORE.parents[1])
+    assert result.returncode == 0, result.stdout + result.stderr
