@@ -1,0 +1,264 @@
+"""Smart-album rules: a small JSON vocabulary compiled to one SQL condition over ``photos ph``.
+
+A rule is data so it can be saved in the library, edited in the GUI and typed on the command
+line; compiling it to a single WHERE clause keeps an album as fast as any other query.
+
+Label terms (``labels_any``, ``labels_all`` and search words) match the way people search:
+a term matches an ImageNet label containing it as a whole word ("cat" -> "Persian cat", not
+"catamaran"; a bare substring is the fallback when no label has the word), or a broad
+category named by it ("dog" -> all 118 breeds), or a tag the user added. Terms are resolved to
+class indices in Python first, so the database only ever looks up integers in an index.
+A label the user removed from a photo never matches that photo.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from resnet_desktop.core import categories
+from resnet_desktop.core.resources import resource_path
+
+STATUSES = ("pending", "ok", "failed", "missing")
+RECENT_DAYS = 30
+#: A photo whose best remaining label is below this is "untagged": the model had no idea.
+UNTAGGED_BELOW = 0.15
+
+RULE_KEYS = {
+    "labels_any": "list of label words or categories, any may match",
+    "labels_all": "list of label words or categories, all must match",
+    "min_confidence": "number 0..1: lowest probability a label may have to count",
+    "max_confidence": "number 0..1: the photo's best label is below this",
+    "date_from": "date YYYY-MM-DD (photo taken on or after; file date if no EXIF date)",
+    "date_to": "date YYYY-MM-DD (photo taken on or before)",
+    "folder": "folder path; photos in it and its subfolders",
+    "camera": "text contained in the camera make/model",
+    "user_tagged": "true or false: a person added tags to the photo",
+    "status": "one of pending, ok, failed, missing (or a list of them)",
+    "added_within_days": "positive number of days",
+    "recent": "true: added within 30 days, or in the last import if older",
+    "album": "name of a manual album",
+}
+
+BUILTIN_ALBUMS: dict[str, dict] = {
+    "all": {},
+    "recent": {"recent": True},
+    "untagged": {"status": "ok", "max_confidence": UNTAGGED_BELOW, "user_tagged": False},
+    "failed": {"status": "failed"},
+}
+
+_REMOVED = (
+    "NOT EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.photo_id AND t.state = 'removed' "
+    "AND t.tag = p.label)"
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _class_names() -> tuple[str, ...]:
+    return tuple(json.loads(resource_path("imagenet_classes.json").read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4096)
+def term_classes(term: str) -> frozenset[int]:
+    """Class indices a search word stands for: labels containing it, plus its categories."""
+    needle = term.strip().lower()
+    if not needle:
+        return frozenset()
+    names = [n.lower() for n in _class_names()]
+    candidates = [needle]
+    if len(needle) > 3 and needle.endswith("s"):
+        candidates.append(needle[:-1])  # "tigers" -> "tiger"
+    found: set[int] = set()
+    for word in candidates:
+        whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
+        found = {i for i, n in enumerate(names) if whole.search(n)}
+        if found:
+            break
+    if not found:
+        found = {i for i, n in enumerate(names) if needle in n}
+    return frozenset(found | categories.classes_for_term(needle))
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def term_condition(term: str, min_confidence: float = 0.0) -> tuple[str, list]:
+    """SQL over ``ph`` true when the photo matches one search term (see module docstring)."""
+    classes = term_classes(term)
+    names = sorted({_class_names()[i] for i in classes if i < len(_class_names())})
+    parts: list[str] = []
+    params: list[Any] = []
+    if classes:
+        listed = ",".join(str(int(i)) for i in sorted(classes))
+        parts.append(
+            f"ph.id IN (SELECT p.photo_id FROM predictions p WHERE p.class_index IN ({listed}) "
+            f"AND p.probability >= ? AND {_REMOVED})"
+        )
+        params.append(float(min_confidence))
+    user = "t.tag LIKE ? ESCAPE '\\'"
+    params_user: list[Any] = [_like(term.strip())]
+    if names:
+        user += f" OR t.tag IN ({','.join('?' * len(names))})"
+        params_user += names
+    parts.append(f"ph.id IN (SELECT t.photo_id FROM tags t WHERE t.state = 'added' AND ({user}))")
+    return " OR ".join(parts), params + params_user
+
+
+def _fail(key: str, value: Any) -> ValueError:
+    return ValueError(f"rule key {key!r}: {value!r} is not valid; expected {RULE_KEYS[key]}")
+
+
+def _number(key: str, value: Any, low: float, high: float | None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(key, value)
+    if value < low or (high is not None and value > high) or value != value:
+        raise _fail(key, value)
+    return float(value)
+
+
+def _terms(key: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(key, value)
+    return [v.strip() for v in value]
+
+
+def _date(key: str, value: Any) -> tuple[str, bool]:
+    """-> (ISO text, whether it was a bare date)."""
+    if not isinstance(value, str):
+        raise _fail(key, value)
+    try:
+        return date.fromisoformat(value).isoformat(), True
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value).strftime("%Y-%m-%dT%H:%M:%S"), False
+    except ValueError:
+        raise _fail(key, value) from None
+
+
+def validate_rule(rule: Any) -> None:
+    """Raise ValueError naming the first problem; a valid rule compiles."""
+    compile_rule(rule)
+
+
+def compile_rule(rule: Any) -> tuple[str, list]:
+    """Rule dict -> (SQL condition over ``photos ph``, parameters). ValueError if invalid."""
+    if rule is None:
+        return "1", []
+    if not isinstance(rule, dict):
+        raise ValueError(f"a rule must be a JSON object, not {type(rule).__name__}")
+    unknown = sorted(set(rule) - set(RULE_KEYS))
+    if unknown:
+        raise ValueError(f"unknown rule key {unknown[0]!r}; known keys: {', '.join(RULE_KEYS)}")
+
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def add(sql: str, *values: Any) -> None:
+        clauses.append(sql)
+        params.extend(values)
+
+    min_conf = 0.0
+    if "min_confidence" in rule:
+        min_conf = _number("min_confidence", rule["min_confidence"], 0.0, 1.0)
+    any_terms = _terms("labels_any", rule["labels_any"]) if "labels_any" in rule else []
+    all_terms = _terms("labels_all", rule["labels_all"]) if "labels_all" in rule else []
+    if any_terms:
+        parts = [term_condition(t, min_conf) for t in any_terms]
+        add(" OR ".join(f"({sql})" for sql, _ in parts), *[v for _, p in parts for v in p])
+    for term in all_terms:
+        sql, p = term_condition(term, min_conf)
+        add(sql, *p)
+    if "min_confidence" in rule and not any_terms and not all_terms:
+        add(
+            f"EXISTS (SELECT 1 FROM predictions p WHERE p.photo_id = ph.id AND p.probability >= ? "
+            f"AND {_REMOVED})",
+            min_conf,
+        )
+    if "max_confidence" in rule:
+        value = _number("max_confidence", rule["max_confidence"], 0.0, 1.0)
+        add(
+            f"NOT EXISTS (SELECT 1 FROM predictions p WHERE p.photo_id = ph.id AND p.probability >= ? "
+            f"AND {_REMOVED})",
+            value,
+        )
+    if "date_from" in rule:
+        value, _ = _date("date_from", rule["date_from"])
+        add("ph.sort_date >= ?", value)
+    if "date_to" in rule:
+        value, bare = _date("date_to", rule["date_to"])
+        if bare:
+            add("ph.sort_date < ?", (date.fromisoformat(value) + timedelta(days=1)).isoformat())
+        else:
+            add("ph.sort_date <= ?", value)
+    if "folder" in rule:
+        sql, p = folder_condition(rule["folder"])
+        add(sql, *p)
+    if "camera" in rule:
+        value = rule["camera"]
+        if not isinstance(value, str) or not value.strip():
+            raise _fail("camera", value)
+        add("ph.camera LIKE ? ESCAPE '\\'", _like(value.strip()))
+    if "user_tagged" in rule:
+        value = rule["user_tagged"]
+        if not isinstance(value, bool):
+            raise _fail("user_tagged", value)
+        exists = "EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = ph.id AND t.state = 'added')"
+        add(exists if value else f"NOT {exists}")
+    if "status" in rule:
+        value = rule["status"]
+        wanted = [value] if isinstance(value, str) else value
+        if not isinstance(wanted, list) or not wanted or any(s not in STATUSES for s in wanted):
+            raise _fail("status", value)
+        add(f"ph.status IN ({','.join('?' * len(wanted))})", *wanted)
+    if "added_within_days" in rule:
+        days = _number("added_within_days", rule["added_within_days"], 0.0, None)
+        if days <= 0:
+            raise _fail("added_within_days", days)
+        add("ph.added_at >= ?", _utc_days_ago(days))
+    if "recent" in rule:
+        if rule["recent"] is not True:
+            raise _fail("recent", rule["recent"])
+        add(
+            "ph.added_at >= min(?, (SELECT coalesce(strftime('%Y-%m-%dT%H:%M:%S', max(added_at), '-1 day'), "
+            "'') FROM photos))",
+            _utc_days_ago(RECENT_DAYS),
+        )
+    if "album" in rule:
+        value = rule["album"]
+        if not isinstance(value, str) or not value.strip():
+            raise _fail("album", value)
+        add(
+            "ph.id IN (SELECT ap.photo_id FROM album_photos ap JOIN albums a ON a.id = ap.album_id "
+            "WHERE a.name = ?)",
+            value.strip(),
+        )
+    return (" AND ".join(f"({c})" for c in clauses) or "1"), params
+
+
+def _utc_days_ago(days: float) -> str:
+    return (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def folder_condition(folder: Any) -> tuple[str, list]:
+    """Photos in ``folder`` or any folder below it, as a range on the folder index.
+
+    Folders are raw bytes; everything below ``/a/b`` sorts between ``/a/b/`` and ``/a/b0``
+    (``0`` follows ``/`` in byte order), so no LIKE and no decoding is needed.
+    """
+    import os
+
+    if isinstance(folder, os.PathLike):
+        folder = os.fspath(folder)
+    if not isinstance(folder, (str, bytes)) or not folder:
+        raise _fail("folder", folder)
+    raw = os.path.abspath(os.fsencode(folder))
+    sep = os.fsencode(os.sep)
+    base = raw  # abspath already dropped a trailing separator (except on a root)
+    below = base if base.endswith(sep) else base + sep
+    upper = below[:-1] + bytes([below[-1] + 1])
+    return "ph.folder = ? OR (ph.folder >= ? AND ph.folder < ?)", [base, below, upper]

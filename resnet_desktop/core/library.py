@@ -1,0 +1,804 @@
+"""The photo library: one SQLite file holding photos, predictions, user tags, embeddings, albums.
+
+Threads: a ``Library`` owns one sqlite3 connection and must be used from the thread that
+opened it. Every thread (the pipeline's writer, each GUI worker) opens its own ``Library`` on
+the same file; WAL mode lets readers run while the writer holds a transaction, and a 5 s busy
+timeout absorbs the short moments when two writers meet.
+
+Paths are stored as raw file-system bytes (``os.fsencode``) so names that are not valid UTF-8
+survive the round trip; the API hands out ``str`` (``os.fsdecode``), which may contain lone
+surrogates: use ``PhotoRow.display_path`` to show one.
+
+Auto tags are the model's predictions; the ``tags`` table holds only the user's decisions
+(``added`` or ``removed``), so re-tagging a photo replaces predictions without touching them,
+and a user's decision always wins: a removed label never matches that photo, an added one
+always does.
+
+A photo that was indexed and later fails to decode keeps its previous predictions and
+embedding; it gets status ``failed`` and the error text, so nothing already in the library
+is lost and the failure is visible in the Failed album.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shlex
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+STATUSES = ("pending", "ok", "failed", "missing")
+SORTS = ("taken", "added", "name", "confidence")
+
+PathLike = str | bytes | os.PathLike
+
+
+class LibraryError(Exception):
+    """The library file cannot be used (not a database, newer schema, failed migration)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoRow:
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str | None
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    camera: str | None
+    added_at: str
+    status: str
+    error: str | None
+    model: str | None
+    top_label: str | None
+    top_probability: float | None
+
+    @property
+    def name(self) -> str:
+        """File name for display (undecodable bytes shown as U+FFFD)."""
+        return _display(os.path.basename(self.path))
+
+    @property
+    def folder(self) -> str:
+        """Containing folder as a real path (usable with os functions)."""
+        return os.path.dirname(self.path)
+
+    @property
+    def display_path(self) -> str:
+        return _display(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class TagRow:
+    tag: str
+    source: str  # "auto" | "user"
+    confidence: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlbumRow:
+    id: int
+    name: str
+    kind: str  # "manual" | "smart"
+    rule: dict | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPrediction:
+    """A prediction read back from the library (same fields as classify.Prediction)."""
+
+    rank: int
+    class_index: int
+    label: str
+    probability: float
+
+
+def _display(path: str) -> str:
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _encode(path: PathLike) -> bytes:
+    return os.path.abspath(os.fsencode(path))
+
+
+def _now() -> str:
+    """UTC timestamp in the one format the library stores (sorts and compares as text)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _sort_date(taken_at: str | None, mtime_ns: int | None) -> str | None:
+    """The date a photo sorts and filters by: EXIF capture time, else the file's mtime (local)."""
+    if taken_at:
+        text = taken_at.strip().replace(" ", "T")
+        if re.match(r"\d{4}:\d{2}:\d{2}", text):  # raw EXIF "2024:05:01 12:00:00"
+            text = text[:10].replace(":", "-") + text[10:]
+        if re.match(r"\d{4}-\d{2}-\d{2}", text):
+            return text[:19]
+    if mtime_ns:
+        try:
+            return datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%dT%H:%M:%S")
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated DDL inside the caller's transaction (executescript would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _migrate_to_v1(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE photos (
+            id            INTEGER PRIMARY KEY,
+            path          BLOB    NOT NULL UNIQUE,
+            folder        BLOB    NOT NULL,
+            name          TEXT    NOT NULL,
+            size          INTEGER NOT NULL DEFAULT 0,
+            mtime_ns      INTEGER NOT NULL DEFAULT 0,
+            content_hash  TEXT,
+            width         INTEGER,
+            height        INTEGER,
+            taken_at      TEXT,
+            sort_date     TEXT,
+            camera        TEXT,
+            added_at      TEXT    NOT NULL,
+            indexed_at    TEXT,
+            status        TEXT    NOT NULL DEFAULT 'pending'
+                          CHECK (status IN ('pending', 'ok', 'failed', 'missing')),
+            error         TEXT,
+            model         TEXT
+        );
+        CREATE INDEX photos_hash ON photos (content_hash);
+        CREATE INDEX photos_status ON photos (status);
+        CREATE INDEX photos_sort_date ON photos (sort_date, id);
+        CREATE INDEX photos_added ON photos (added_at, id);
+        CREATE INDEX photos_folder ON photos (folder);
+
+        CREATE TABLE predictions (
+            photo_id     INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            rank         INTEGER NOT NULL,
+            class_index  INTEGER NOT NULL,
+            label        TEXT    NOT NULL,
+            probability  REAL    NOT NULL,
+            model        TEXT,
+            PRIMARY KEY (photo_id, rank)
+        ) WITHOUT ROWID;
+        CREATE INDEX predictions_class ON predictions (class_index, probability);
+
+        CREATE TABLE tags (
+            photo_id    INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            tag         TEXT    NOT NULL COLLATE NOCASE,
+            source      TEXT    NOT NULL DEFAULT 'user',
+            state       TEXT    NOT NULL CHECK (state IN ('added', 'removed')),
+            created_at  TEXT    NOT NULL,
+            PRIMARY KEY (photo_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX tags_tag ON tags (tag, state);
+
+        CREATE TABLE embeddings (
+            photo_id  INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            model     TEXT    NOT NULL,
+            dim       INTEGER NOT NULL,
+            vector    BLOB    NOT NULL,
+            PRIMARY KEY (photo_id, model)
+        );
+
+        CREATE TABLE albums (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind        TEXT NOT NULL CHECK (kind IN ('manual', 'smart')),
+            rule        TEXT,
+            created_at  TEXT NOT NULL
+        );
+        CREATE TABLE album_photos (
+            album_id  INTEGER NOT NULL REFERENCES albums (id) ON DELETE CASCADE,
+            photo_id  INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            added_at  TEXT    NOT NULL,
+            PRIMARY KEY (album_id, photo_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX album_photos_photo ON album_photos (photo_id);
+        """,
+    )
+
+
+#: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1]
+
+
+# --------------------------------------------------------------------------- library
+
+
+_PHOTO_COLUMNS = (
+    "ph.id, ph.path, ph.size, ph.mtime_ns, ph.content_hash, ph.width, ph.height, ph.taken_at, "
+    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, p1.label, p1.probability"
+)
+_PHOTO_FROM = "photos ph LEFT JOIN predictions p1 ON p1.photo_id = ph.id AND p1.rank = 1"
+
+_ORDER = {
+    "taken": "ph.sort_date DESC, ph.id DESC",
+    "added": "ph.added_at DESC, ph.id DESC",
+    "name": "ph.name COLLATE NOCASE ASC, ph.id ASC",
+    "confidence": "p1.probability DESC NULLS LAST, ph.id ASC",
+}
+
+
+def _row(r: Sequence[Any]) -> PhotoRow:
+    return PhotoRow(r[0], os.fsdecode(r[1]), *r[2:])
+
+
+class Library:
+    """One SQLite library file. Open one per thread; close it when done."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._depth = 0
+        existed = self.path.exists() and self.path.stat().st_size > 0
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise LibraryError(f"cannot open library {self.path}: {exc}") from exc
+        try:
+            self._configure()
+            self._migrate(existed)
+        except BaseException:
+            self._db.close()
+            raise
+
+    # ---------------------------------------------------------------- setup
+
+    def _configure(self) -> None:
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL").fetchone()
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"{self.path} is not a ResNet Desktop library ({exc})") from exc
+
+    def _migrate(self, existed: bool) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.path} has schema version {version}, newer than this program's "
+                f"{SCHEMA_VERSION}; update ResNet Desktop to open it"
+            )
+        if version == 0 and existed:
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            if tables:
+                raise LibraryError(f"{self.path} is an SQLite file but not a ResNet Desktop library")
+        if existed and version > 0:
+            self._backup(version)
+        for step in range(version, SCHEMA_VERSION):
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                MIGRATIONS[step](self._db)
+                self._db.execute(f"PRAGMA user_version = {step + 1}")
+                self._db.execute("COMMIT")
+            except Exception as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise LibraryError(
+                    f"upgrading {self.path} from schema {step} to {step + 1} failed: {exc}; "
+                    "the file was left as it was"
+                ) from exc
+
+    def _backup(self, version: int) -> Path:
+        """Copy the file to ``<file>.bak-v<version>`` (sqlite's backup API: consistent under WAL)."""
+        target = backup_path(self.path, version)
+        tmp = target.with_name(target.name + ".tmp")
+        dest = sqlite3.connect(str(tmp))
+        try:
+            self._db.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+        return target
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- transactions
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Library]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an exception. Nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self._depth = 0
+            self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._db.execute("COMMIT")
+
+    # ---------------------------------------------------------------- writes
+
+    def add_pending(self, files: Iterable[tuple[PathLike, int, int]]) -> list[int]:
+        """Record files as pending; returns the row id of every given path, in order.
+
+        A path already in the library keeps its row untouched (its id is returned).
+        """
+        now = _now()
+        ids: list[int] = []
+        with self.transaction():
+            for path, size, mtime_ns in files:
+                raw = _encode(path)
+                cur = self._db.execute(
+                    "INSERT INTO photos (path, folder, name, size, mtime_ns, sort_date, added_at, status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (path) DO NOTHING RETURNING id",
+                    (
+                        raw,
+                        os.path.dirname(raw),
+                        _display(os.fsdecode(os.path.basename(raw))),
+                        int(size),
+                        int(mtime_ns),
+                        _sort_date(None, mtime_ns),
+                        now,
+                    ),
+                )
+                found = cur.fetchone()
+                if found is None:
+                    found = self._db.execute("SELECT id FROM photos WHERE path = ?", (raw,)).fetchone()
+                ids.append(found[0])
+        return ids
+
+    def get_by_path(self, path: PathLike) -> PhotoRow | None:
+        r = self._db.execute(
+            f"SELECT {_PHOTO_COLUMNS} FROM {_PHOTO_FROM} WHERE ph.path = ?", (_encode(path),)
+        ).fetchone()
+        return _row(r) if r else None
+
+    def get(self, photo_id: int) -> PhotoRow | None:
+        r = self._db.execute(
+            f"SELECT {_PHOTO_COLUMNS} FROM {_PHOTO_FROM} WHERE ph.id = ?", (photo_id,)
+        ).fetchone()
+        return _row(r) if r else None
+
+    def find_by_hash(self, content_hash: str) -> list[PhotoRow]:
+        rows = self._db.execute(
+            f"SELECT {_PHOTO_COLUMNS} FROM {_PHOTO_FROM} WHERE ph.content_hash = ? ORDER BY ph.id",
+            (content_hash,),
+        ).fetchall()
+        return [_row(r) for r in rows]
+
+    def save_result(
+        self,
+        photo_id: int,
+        *,
+        size: int,
+        mtime_ns: int,
+        content_hash: str | None,
+        width: int | None,
+        height: int | None,
+        taken_at: str | None,
+        camera: str | None,
+        model: str | None,
+        predictions: Sequence[Any],
+        embedding: Any = None,
+    ) -> None:
+        """Store a classification: replaces the photo's predictions and embedding, status ok.
+
+        ``predictions`` are classify.Prediction objects (anything with rank, class_index, label,
+        probability). User tags are left alone.
+        """
+        rows = []
+        for p in predictions:
+            probability = float(p.probability)
+            if not 0.0 <= probability <= 1.0 + 1e-6:
+                raise ValueError(f"probability {probability} of {p.label!r} is outside 0..1")
+            rows.append(
+                (photo_id, int(p.rank), int(p.class_index), str(p.label), min(probability, 1.0), model)
+            )
+        with self.transaction():
+            cur = self._db.execute(
+                "UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ?, width = ?, height = ?, "
+                "taken_at = ?, camera = ?, model = ?, sort_date = ?, indexed_at = ?, status = 'ok', "
+                "error = NULL WHERE id = ?",
+                (
+                    int(size),
+                    int(mtime_ns),
+                    content_hash,
+                    width,
+                    height,
+                    taken_at,
+                    camera,
+                    model,
+                    _sort_date(taken_at, mtime_ns),
+                    _now(),
+                    photo_id,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no photo with id {photo_id}")
+            self._db.execute("DELETE FROM predictions WHERE photo_id = ?", (photo_id,))
+            self._db.executemany(
+                "INSERT INTO predictions (photo_id, rank, class_index, label, probability, model) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
+            if embedding is not None:
+                import numpy as np
+
+                vector = np.asarray(embedding, dtype=np.float16).ravel()
+                self._db.execute(
+                    "INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (?, ?, ?, ?)",
+                    (photo_id, model or "", int(vector.size), vector.tobytes()),
+                )
+
+    def save_failure(
+        self, photo_id: int, reason: str, *, size: int | None = None, mtime_ns: int | None = None
+    ) -> None:
+        """Mark a photo failed with a reason; earlier predictions and tags are kept."""
+        with self.transaction():
+            cur = self._db.execute(
+                "UPDATE photos SET status = 'failed', error = ?, indexed_at = ?, "
+                "size = COALESCE(?, size), mtime_ns = COALESCE(?, mtime_ns) WHERE id = ?",
+                (str(reason), _now(), size, mtime_ns, photo_id),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no photo with id {photo_id}")
+            if mtime_ns is not None:
+                self._db.execute(
+                    "UPDATE photos SET sort_date = ? WHERE id = ? AND taken_at IS NULL",
+                    (_sort_date(None, mtime_ns), photo_id),
+                )
+
+    def move(self, photo_id: int, new_path: PathLike, size: int, mtime_ns: int) -> None:
+        """The photo's file now lives at ``new_path``; tags, predictions and albums follow it.
+
+        A missing photo found again becomes ok (or pending if it was never indexed). If another
+        row already claims ``new_path`` it is merged into this one: its user tags and album
+        memberships move over, then the row goes.
+        """
+        raw = _encode(new_path)
+        with self.transaction():
+            other = self._db.execute(
+                "SELECT id FROM photos WHERE path = ? AND id != ?", (raw, photo_id)
+            ).fetchone()
+            if other is not None:
+                self._db.execute(
+                    "INSERT OR IGNORE INTO tags (photo_id, tag, source, state, created_at) "
+                    "SELECT ?, tag, source, state, created_at FROM tags WHERE photo_id = ?",
+                    (photo_id, other[0]),
+                )
+                self._db.execute(
+                    "INSERT OR IGNORE INTO album_photos (album_id, photo_id, added_at) "
+                    "SELECT album_id, ?, added_at FROM album_photos WHERE photo_id = ?",
+                    (photo_id, other[0]),
+                )
+                self._db.execute("DELETE FROM photos WHERE id = ?", (other[0],))
+            cur = self._db.execute(
+                "UPDATE photos SET path = ?, folder = ?, name = ?, size = ?, mtime_ns = ?, "
+                "sort_date = CASE WHEN taken_at IS NULL THEN ? ELSE sort_date END, "
+                "status = CASE WHEN status != 'missing' THEN status "
+                "              WHEN indexed_at IS NULL THEN 'pending' "
+                "              WHEN error IS NOT NULL THEN 'failed' ELSE 'ok' END "
+                "WHERE id = ?",
+                (
+                    raw,
+                    os.path.dirname(raw),
+                    _display(os.fsdecode(os.path.basename(raw))),
+                    int(size),
+                    int(mtime_ns),
+                    _sort_date(None, mtime_ns),
+                    photo_id,
+                ),
+            )
+            if cur.rowcount == 0:
+                raise KeyError(f"no photo with id {photo_id}")
+
+    def mark_missing(self, photo_ids: Iterable[int]) -> None:
+        """The files are gone (or their drive is offline); every row and tag is kept."""
+        with self.transaction():
+            self._db.executemany(
+                "UPDATE photos SET status = 'missing' WHERE id = ?", [(i,) for i in photo_ids]
+            )
+
+    def remove(self, photo_ids: Iterable[int]) -> None:
+        """Forget photos: delete their rows (predictions, tags, albums cascade). Files are never touched."""
+        with self.transaction():
+            self._db.executemany("DELETE FROM photos WHERE id = ?", [(i,) for i in photo_ids])
+
+    def set_user_tags(self, photo_id: int, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+        """Record the user's decisions. Removing stores a 'removed' mark, so the label stays
+        excluded even when a later re-tag predicts it again."""
+        now = _now()
+        add = [t.strip() for t in add if t and t.strip()]
+        remove = [t.strip() for t in remove if t and t.strip()]
+        with self.transaction():
+            if self._db.execute("SELECT 1 FROM photos WHERE id = ?", (photo_id,)).fetchone() is None:
+                raise KeyError(f"no photo with id {photo_id}")
+            for tag, state in [(t, "added") for t in add] + [(t, "removed") for t in remove]:
+                self._db.execute(
+                    "INSERT INTO tags (photo_id, tag, source, state, created_at) VALUES (?, ?, 'user', ?, ?) "
+                    "ON CONFLICT (photo_id, tag) DO UPDATE SET state = excluded.state, "
+                    "created_at = excluded.created_at, tag = excluded.tag",
+                    (photo_id, tag, state, now),
+                )
+
+    # ---------------------------------------------------------------- reads
+
+    def _where(self, rule: dict | None, search: str | None, min_confidence: float) -> tuple[str, list]:
+        from resnet_desktop.core import albums
+
+        clauses: list[str] = []
+        params: list[Any] = []
+        if rule:
+            sql, p = albums.compile_rule(rule)
+            clauses.append(sql)
+            params += p
+        if search and search.strip():
+            for term in split_terms(search):
+                sql, p = albums.term_condition(term, min_confidence)
+                clauses.append(sql)
+                params += p
+        return (" AND ".join(f"({c})" for c in clauses) or "1"), params
+
+    def photos(
+        self,
+        *,
+        rule: dict | None = None,
+        search: str | None = None,
+        sort: str = "taken",
+        limit: int | None = None,
+        offset: int = 0,
+        min_confidence: float = 0.0,
+    ) -> list[PhotoRow]:
+        """Photos matching a rule and a search, sorted, one page at a time.
+
+        One query: the rank-1 prediction is joined (``top_label`` is the model's first guess,
+        shown even if the user later removed it; ``tags()`` gives the effective tags).
+        """
+        where, params = self._where(rule, search, min_confidence)
+        sql = f"SELECT {_PHOTO_COLUMNS} FROM {_PHOTO_FROM} WHERE {where} ORDER BY {self._order(sort)}"
+        sql, params = self._page(sql, params, limit, offset)
+        return [_row(r) for r in self._db.execute(sql, params)]
+
+    def ids(
+        self,
+        *,
+        rule: dict | None = None,
+        search: str | None = None,
+        sort: str = "taken",
+        limit: int | None = None,
+        offset: int = 0,
+        min_confidence: float = 0.0,
+    ) -> list[int]:
+        """Like photos() but only the ids: cheap enough to list 100k rows for a lazy grid."""
+        where, params = self._where(rule, search, min_confidence)
+        join = (
+            "LEFT JOIN predictions p1 ON p1.photo_id = ph.id AND p1.rank = 1" if sort == "confidence" else ""
+        )
+        sql = f"SELECT ph.id FROM photos ph {join} WHERE {where} ORDER BY {self._order(sort)}"
+        sql, params = self._page(sql, params, limit, offset)
+        return [r[0] for r in self._db.execute(sql, params)]
+
+    @staticmethod
+    def _order(sort: str) -> str:
+        try:
+            return _ORDER[sort]
+        except KeyError:
+            raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}") from None
+
+    @staticmethod
+    def _page(sql: str, params: list, limit: int | None, offset: int) -> tuple[str, list]:
+        if limit is not None or offset:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else int(limit), int(offset)]
+        return sql, params
+
+    def count(
+        self, *, rule: dict | None = None, search: str | None = None, min_confidence: float = 0.0
+    ) -> int:
+        where, params = self._where(rule, search, min_confidence)
+        return self._db.execute(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
+
+    def predictions(self, photo_id: int) -> list[StoredPrediction]:
+        rows = self._db.execute(
+            "SELECT rank, class_index, label, probability FROM predictions WHERE photo_id = ? ORDER BY rank",
+            (photo_id,),
+        ).fetchall()
+        return [StoredPrediction(*r) for r in rows]
+
+    def embedding(self, photo_id: int) -> Any:
+        """The stored embedding as float32 numpy array, or None."""
+        r = self._db.execute(
+            "SELECT vector FROM embeddings WHERE photo_id = ? LIMIT 1", (photo_id,)
+        ).fetchone()
+        if r is None:
+            return None
+        import numpy as np
+
+        return np.frombuffer(r[0], dtype=np.float16).astype(np.float32)
+
+    def tags(self, photo_id: int) -> list[TagRow]:
+        """Effective tags: predictions the user did not remove (by rank), then user-added tags."""
+        decisions = {
+            tag.lower(): (tag, state)
+            for tag, state in self._db.execute(
+                "SELECT tag, state FROM tags WHERE photo_id = ? ORDER BY created_at", (photo_id,)
+            )
+        }
+        result: list[TagRow] = []
+        seen: set[str] = set()
+        for p in self.predictions(photo_id):
+            key = p.label.lower()
+            decision = decisions.get(key)
+            if decision and decision[1] == "removed":
+                continue
+            source = "user" if decision else "auto"
+            result.append(TagRow(p.label, source, p.probability))
+            seen.add(key)
+        for key, (tag, state) in decisions.items():
+            if state == "added" and key not in seen:
+                result.append(TagRow(tag, "user", None))
+        return result
+
+    def label_counts(self, limit: int = 20, min_confidence: float = 0.0) -> list[tuple[str, int]]:
+        """Most frequent labels: photos per predicted label (any of the top-k) at or above the
+        threshold, leaving out labels the user removed from a photo."""
+        rows = self._db.execute(
+            "SELECT p.label, count(DISTINCT p.photo_id) AS n FROM predictions p "
+            "WHERE p.probability >= ? AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.photo_id "
+            "AND t.tag = p.label AND t.state = 'removed') "
+            "GROUP BY p.class_index ORDER BY n DESC, p.label LIMIT ?",
+            (float(min_confidence), int(limit)),
+        ).fetchall()
+        return [(label, n) for label, n in rows]
+
+    def user_tag_counts(self) -> list[tuple[str, int]]:
+        rows = self._db.execute(
+            "SELECT min(tag), count(*) AS n FROM tags WHERE state = 'added' GROUP BY tag ORDER BY n DESC, tag"
+        ).fetchall()
+        return [(tag, n) for tag, n in rows]
+
+    def folders(self) -> list[tuple[str, int]]:
+        """Folders that directly contain photos, with their photo counts, sorted by path."""
+        rows = self._db.execute(
+            "SELECT folder, count(*) FROM photos GROUP BY folder ORDER BY folder"
+        ).fetchall()
+        return [(os.fsdecode(folder), n) for folder, n in rows]
+
+    def stats(self) -> dict:
+        by_status = dict.fromkeys(STATUSES, 0)
+        by_status.update(self._db.execute("SELECT status, count(*) FROM photos GROUP BY status").fetchall())
+        by_model = dict(
+            self._db.execute(
+                "SELECT model, count(*) FROM photos WHERE model IS NOT NULL GROUP BY model"
+            ).fetchall()
+        )
+        return {
+            "photos": sum(by_status.values()),
+            "by_status": by_status,
+            "by_model": by_model,
+            "predictions": self._db.execute("SELECT count(*) FROM predictions").fetchone()[0],
+            "user_tags": self._db.execute("SELECT count(*) FROM tags").fetchone()[0],
+            "albums": self._db.execute("SELECT count(*) FROM albums").fetchone()[0],
+            "schema_version": SCHEMA_VERSION,
+        }
+
+    # ---------------------------------------------------------------- albums
+
+    def albums(self) -> list[AlbumRow]:
+        rows = self._db.execute(
+            "SELECT id, name, kind, rule FROM albums ORDER BY name COLLATE NOCASE"
+        ).fetchall()
+        return [AlbumRow(i, n, k, json.loads(r) if r else None) for i, n, k, r in rows]
+
+    def album(self, name: str) -> AlbumRow | None:
+        r = self._db.execute("SELECT id, name, kind, rule FROM albums WHERE name = ?", (name,)).fetchone()
+        return AlbumRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None) if r else None
+
+    def create_album(self, name: str, rule: dict | None = None) -> int:
+        """A manual album (rule None) or a smart one; ValueError for a bad rule or a taken name."""
+        from resnet_desktop.core import albums
+
+        name = (name or "").strip()
+        if not name:
+            raise ValueError("an album needs a name")
+        if rule is not None:
+            albums.validate_rule(rule)
+        with self.transaction():
+            if self.album(name) is not None:
+                raise ValueError(f"an album named {name!r} exists already")
+            cur = self._db.execute(
+                "INSERT INTO albums (name, kind, rule, created_at) VALUES (?, ?, ?, ?)",
+                (
+                    name,
+                    "manual" if rule is None else "smart",
+                    None if rule is None else json.dumps(rule),
+                    _now(),
+                ),
+            )
+            return int(cur.lastrowid)
+
+    def delete_album(self, name: str) -> None:
+        """Delete the album (and its memberships); the photos stay in the library."""
+        with self.transaction():
+            self._db.execute("DELETE FROM albums WHERE name = ?", (name,))
+
+    def _manual_album_id(self, name: str) -> int:
+        album = self.album(name)
+        if album is None:
+            raise KeyError(f"no album named {name!r}")
+        if album.kind != "manual":
+            raise ValueError(f"album {name!r} is a smart album; its photos follow its rule")
+        return album.id
+
+    def add_to_album(self, name: str, photo_ids: Iterable[int]) -> None:
+        now = _now()
+        with self.transaction():
+            album_id = self._manual_album_id(name)
+            self._db.executemany(
+                "INSERT OR IGNORE INTO album_photos (album_id, photo_id, added_at) "
+                "SELECT ?, id, ? FROM photos WHERE id = ?",
+                [(album_id, now, i) for i in photo_ids],
+            )
+
+    def remove_from_album(self, name: str, photo_ids: Iterable[int]) -> None:
+        with self.transaction():
+            album_id = self._manual_album_id(name)
+            self._db.executemany(
+                "DELETE FROM album_photos WHERE album_id = ? AND photo_id = ?",
+                [(album_id, i) for i in photo_ids],
+            )
+
+    def album_photos(self, name: str, *, sort: str = "taken", limit: int | None = None) -> list[PhotoRow]:
+        """Photos of a saved album, manual or smart; KeyError if there is no such album."""
+        album = self.album(name)
+        if album is None:
+            raise KeyError(f"no album named {name!r}")
+        rule = {"album": album.name} if album.kind == "manual" else album.rule
+        return self.photos(rule=rule, sort=sort, limit=limit)
+
+
+def split_terms(search: str) -> list[str]:
+    """Whitespace-separated terms; double quotes keep a phrase together ("golden retriever")."""
+    try:
+        terms = shlex.split(search)
+    except ValueError:
+        terms = search.replace('"', " ").split()
+    return [t for t in (t.strip() for t in terms) if t]
+
+
+def backup_path(library_path: str | Path, version: int) -> Path:
+    path = Path(library_path)
+    return path.with_name(f"{path.name}.bak-v{version}")
