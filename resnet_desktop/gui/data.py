@@ -1,0 +1,178 @@
+"""Library reads and writes for the GUI, run in worker pools (never in the GUI thread).
+
+SQLite connections belong to one thread, so each task opens the library, does its work
+and closes it; opening a WAL database costs well under a millisecond next to a query.
+Everything here is plain functions returning plain data, which keeps them testable
+without Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from resnet_desktop.core.library import Library
+
+
+def builtin_rule(key: str) -> dict | None:
+    """Rule of a built-in album of the sidebar's Library section (core.albums owns them)."""
+    from resnet_desktop.core.albums import BUILTIN_ALBUMS
+
+    return dict(BUILTIN_ALBUMS[key]) or None
+
+
+@dataclass(frozen=True)
+class ViewSource:
+    """What the grid shows: a rule for Library.photos plus how to describe it."""
+
+    kind: str  # builtin | folder | label | category | smart | manual
+    key: str
+    title: str
+    rule: dict | None = None
+
+    @property
+    def accepts_photos(self) -> bool:
+        return self.kind == "manual"
+
+
+ALL_PHOTOS = ViewSource("builtin", "all", "All Photos", None)
+
+
+def combined_rule(source: ViewSource) -> dict | None:
+    if source.kind == "manual":
+        return {"album": source.key}
+    return source.rule
+
+
+def ensure_library(library_path: str) -> None:
+    """Create or migrate the library once, before concurrent readers open it."""
+    Library(library_path).close()
+
+
+@dataclass
+class QueryResult:
+    rows: list[Any]
+    total_in_library: int
+    generation: int = 0
+
+
+def query_photos(
+    library_path: str, rule: dict | None, search: str | None, sort: str, min_confidence: float = 0.0
+) -> QueryResult:
+    lib = Library(library_path)
+    try:
+        rows = lib.photos(rule=rule, search=search or None, sort=sort, min_confidence=min_confidence)
+        total = lib.count()
+    finally:
+        lib.close()
+    return QueryResult(rows, total)
+
+
+@dataclass
+class SidebarData:
+    counts: dict[str, int] = field(default_factory=dict)
+    folders: list[tuple[str, int]] = field(default_factory=list)
+    labels: list[tuple[str, int]] = field(default_factory=list)
+    categories: list[tuple[str, dict, int]] = field(default_factory=list)  # name, rule, count
+    albums: list[Any] = field(default_factory=list)
+
+
+def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int = 8) -> SidebarData:
+    lib = Library(library_path)
+    try:
+        data = SidebarData()
+        for key in ("all", "recent", "untagged", "failed"):
+            data.counts[key] = lib.count(rule=builtin_rule(key))
+        data.folders = lib.folders()
+        all_labels = lib.label_counts(limit=1000, min_confidence=min_confidence)
+        data.labels = all_labels[:top_labels]
+        data.categories = _category_counts(lib, all_labels, min_confidence)
+        data.albums = lib.albums()
+    finally:
+        lib.close()
+    return data
+
+
+def _category_counts(
+    lib: Library, label_counts: list[tuple[str, int]], min_confidence: float
+) -> list[tuple[str, dict, int]]:
+    """Categories that hold photos, with exact counts (a photo with two dog labels counts once).
+
+    The cheap label tally decides which categories can be non-empty, so only those are counted.
+    """
+    from resnet_desktop.core import categories
+    from resnet_desktop.core.models import class_names
+
+    index_of = {name: i for i, name in enumerate(class_names())}
+    present = {index_of[label] for label, _n in label_counts if label in index_of}
+    result = []
+    for category in categories.category_names():
+        if not present & categories.classes_in(category):
+            continue
+        rule = (
+            {"labels_any": [category], "min_confidence": min_confidence}
+            if min_confidence
+            else {"labels_any": [category]}
+        )
+        count = lib.count(rule=rule)
+        if count:
+            result.append((category, rule, count))
+    return result
+
+
+def photo_details(library_path: str, photo_id: int) -> dict:
+    lib = Library(library_path)
+    try:
+        return {"predictions": lib.predictions(photo_id), "tags": lib.tags(photo_id)}
+    finally:
+        lib.close()
+
+
+def set_tags(library_path: str, photo_id: int, add: list[str], remove: list[str]) -> None:
+    lib = Library(library_path)
+    try:
+        lib.set_user_tags(photo_id, add=add, remove=remove)
+    finally:
+        lib.close()
+
+
+def remove_photos(library_path: str, ids: list[int]) -> None:
+    lib = Library(library_path)
+    try:
+        with lib.transaction():
+            lib.remove(ids)
+    finally:
+        lib.close()
+
+
+def refresh_rows(library_path: str, paths: list[str]) -> list[Any]:
+    lib = Library(library_path)
+    try:
+        rows = [lib.get_by_path(p) for p in paths]
+    finally:
+        lib.close()
+    return [r for r in rows if r is not None]
+
+
+def create_album(library_path: str, name: str, rule: dict | None) -> int:
+    lib = Library(library_path)
+    try:
+        return lib.create_album(name, rule)
+    finally:
+        lib.close()
+
+
+def delete_album(library_path: str, name: str) -> None:
+    lib = Library(library_path)
+    try:
+        lib.delete_album(name)
+    finally:
+        lib.close()
+
+
+def add_to_album(library_path: str, name: str, ids: list[int]) -> None:
+    lib = Library(library_path)
+    try:
+        lib.add_to_album(name, ids)
+    finally:
+        lib.close()

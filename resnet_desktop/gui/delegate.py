@@ -1,0 +1,159 @@
+"""Paints one grid tile: thumbnail, top label and confidence, or why the photo failed."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from resnet_desktop.gui.photo_model import (
+    ConfidenceRole,
+    ErrorRole,
+    LabelVisibleRole,
+    StatusRole,
+    ThumbnailRole,
+    TopLabelRole,
+)
+
+TEXT_LINES = 2
+
+
+class PhotoDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.tile = 160
+
+    def set_tile_size(self, side: int) -> None:
+        self.tile = side
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        text_h = QFontMetrics(option.font).height() * TEXT_LINES + 6
+        return QSize(self.tile + 12, self.tile + 12 + text_h)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = option.palette
+        rect = option.rect.adjusted(3, 3, -3, -3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight).lighter(160))
+            painter.drawRoundedRect(rect, 6, 6)
+
+        image_rect = QRect(rect.left() + 3, rect.top() + 3, rect.width() - 6, self.tile)
+        status = index.data(StatusRole)
+        pixmap = index.data(ThumbnailRole)
+        if pixmap is not None and not pixmap.isNull():
+            scaled = pixmap.size().scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(image_rect.center())
+            painter.drawPixmap(target, pixmap)
+        else:
+            self._placeholder(painter, image_rect, status)
+
+        text_rect = QRect(
+            rect.left() + 4,
+            image_rect.bottom() + 4,
+            rect.width() - 8,
+            rect.bottom() - image_rect.bottom() - 4,
+        )
+        fm = QFontMetrics(option.font)
+        first_line = QRect(text_rect.left(), text_rect.top(), text_rect.width(), fm.height())
+        second_line = first_line.translated(0, fm.height())
+        if status == "failed":
+            painter.setPen(QColor("#c62828"))
+            reason = index.data(ErrorRole) or ""
+            painter.drawText(
+                first_line,
+                Qt.AlignmentFlag.AlignLeft,
+                fm.elidedText(
+                    QCoreApplication.translate("PhotoDelegate", "Failed"),
+                    Qt.TextElideMode.ElideRight,
+                    first_line.width(),
+                ),
+            )
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                second_line,
+                Qt.AlignmentFlag.AlignLeft,
+                fm.elidedText(reason, Qt.TextElideMode.ElideRight, second_line.width()),
+            )
+        elif status == "pending":
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                first_line,
+                Qt.AlignmentFlag.AlignLeft,
+                QCoreApplication.translate("PhotoDelegate", "Tagging…"),
+            )
+            painter.drawText(
+                second_line,
+                Qt.AlignmentFlag.AlignLeft,
+                fm.elidedText(
+                    index.data(Qt.ItemDataRole.DisplayRole) or "",
+                    Qt.TextElideMode.ElideMiddle,
+                    second_line.width(),
+                ),
+            )
+        else:
+            label = index.data(TopLabelRole) if index.data(LabelVisibleRole) else None
+            confidence = index.data(ConfidenceRole) or 0.0
+            bold = QFont(option.font)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            if label:
+                pct = f"{round(confidence * 100)}%"
+                pct_w = QFontMetrics(bold).horizontalAdvance(pct) + 6
+                label_rect = first_line.adjusted(0, 0, -pct_w, 0)
+                painter.drawText(
+                    label_rect,
+                    Qt.AlignmentFlag.AlignLeft,
+                    QFontMetrics(bold).elidedText(label, Qt.TextElideMode.ElideRight, label_rect.width()),
+                )
+                painter.setFont(option.font)
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(first_line, Qt.AlignmentFlag.AlignRight, pct)
+                bar = QRect(second_line.left(), second_line.top() + 3, second_line.width(), 3)
+                painter.fillRect(bar, palette.color(QPalette.ColorRole.Midlight))
+                bar.setWidth(max(1, int(bar.width() * confidence)))
+                painter.fillRect(bar, palette.color(QPalette.ColorRole.Highlight))
+                name_line = second_line.translated(0, 6)
+                if name_line.bottom() <= rect.bottom():
+                    painter.drawText(
+                        name_line,
+                        Qt.AlignmentFlag.AlignLeft,
+                        fm.elidedText(
+                            index.data(Qt.ItemDataRole.DisplayRole) or "",
+                            Qt.TextElideMode.ElideMiddle,
+                            name_line.width(),
+                        ),
+                    )
+            else:
+                painter.setFont(option.font)
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                painter.drawText(
+                    first_line,
+                    Qt.AlignmentFlag.AlignLeft,
+                    QCoreApplication.translate("PhotoDelegate", "No confident label"),
+                )
+                painter.drawText(
+                    second_line,
+                    Qt.AlignmentFlag.AlignLeft,
+                    fm.elidedText(
+                        index.data(Qt.ItemDataRole.DisplayRole) or "",
+                        Qt.TextElideMode.ElideMiddle,
+                        second_line.width(),
+                    ),
+                )
+        painter.restore()
+
+    def _placeholder(self, painter: QPainter, rect: QRect, status: str | None) -> None:
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#fdecea") if status == "failed" else QColor(0, 0, 0, 18))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setPen(QPen(QColor("#c62828") if status == "failed" else QColor(0, 0, 0, 70)))
+        font = painter.font()
+        font.setPointSizeF(max(10.0, rect.height() / 6))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "!" if status == "failed" else "…")

@@ -1,0 +1,767 @@
+"""The main window: sidebar, search, the photo grid, progress in the status bar.
+
+Everything slow happens elsewhere: indexing in an IndexThread (core.pipeline), library
+queries and writes in the run_task pools, thumbnails in their own pool. The window only
+reacts to signals, so scrolling and searching stay smooth while tagging runs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resnet_desktop import APP_NAME
+from resnet_desktop.core.resources import resource_path
+from resnet_desktop.gui import data, tasks
+from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
+from resnet_desktop.gui.delegate import PhotoDelegate
+from resnet_desktop.gui.indexing import IndexController
+from resnet_desktop.gui.photo_model import PhotoListModel
+from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
+from resnet_desktop.gui.sidebar import Sidebar
+from resnet_desktop.gui.thumbnails import ThumbnailProvider
+
+SEARCH_DEBOUNCE_MS = 150
+REFRESH_DURING_RUN_MS = 400
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "resnet-desktop.svg")))
+
+
+class EmptyState(QWidget):
+    """First run: an inviting target for a drop, with the same actions as the File menu."""
+
+    def __init__(self, on_add_folder: Callable[[], None], on_add_photos: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        icon = QLabel()
+        icon.setPixmap(app_icon().pixmap(96, 96))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(icon)
+        title = QLabel(self.tr("Drop photos here"))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        hint = QLabel(
+            self.tr(
+                "Drag photos or folders onto this window. Every photo is tagged on this "
+                "computer; nothing is uploaded."
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color: palette(placeholder-text)")
+        layout.addWidget(hint)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.add_folder_button = QPushButton(self.tr("Add Folder…"))
+        self.add_folder_button.clicked.connect(on_add_folder)
+        self.add_photos_button = QPushButton(self.tr("Add Photos…"))
+        self.add_photos_button.clicked.connect(on_add_photos)
+        buttons.addWidget(self.add_folder_button)
+        buttons.addWidget(self.add_photos_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(3)
+
+
+class PhotoGrid(QListView):
+    """Icon-mode list view; Space opens the current photo, Delete asks to remove it."""
+
+    open_requested = Signal(object)  # QModelIndex
+    delete_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(500)
+        self.setSpacing(4)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setWordWrap(True)
+        self.doubleClicked.connect(lambda index: self.open_requested.emit(index))
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
+            self.open_requested.emit(self.currentIndex())
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectionModel().hasSelection():
+            self.delete_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ProgressPanel(QWidget):
+    """Status-bar progress: done/total, photos per second, time left, and Cancel."""
+
+    def __init__(self, on_cancel: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(on_cancel)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+
+    def show_starting(self) -> None:
+        self.label.setText(self.tr("Preparing…"))
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def show_progress(self, progress: Any) -> None:
+        total = max(0, progress.total)
+        self.bar.setRange(0, max(1, total))
+        self.bar.setValue(progress.done)
+        parts = [self.tr("Tagging %1 of %2").replace("%1", str(progress.done)).replace("%2", str(total))]
+        if progress.rate > 0:
+            parts.append(self.tr("%1 photos/s").replace("%1", f"{progress.rate:.1f}"))
+        if progress.eta_s is not None and progress.done < total:
+            parts.append(self.tr("about %1 left").replace("%1", format_duration(progress.eta_s)))
+        self.label.setText(" · ".join(parts))
+
+    def show_cancelling(self) -> None:
+        self.label.setText(self.tr("Stopping…"))
+        self.cancel_button.setEnabled(False)
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+class MainWindow(QMainWindow):
+    #: The grid shows a new query result (tests wait on it).
+    grid_refreshed = Signal()
+    #: The classifier loaded in the worker (a notice string, maybe empty).
+    model_notice = Signal(str)
+
+    def __init__(
+        self,
+        settings: AppSettings | None = None,
+        *,
+        library_path: str | None = None,
+        classifier_factory: Callable[[], Any] | None = None,
+        batch_size: int = 16,
+    ) -> None:
+        super().__init__()
+        tasks.restart()
+        self.settings = settings or AppSettings()
+        self.library_path = str(library_path or self.settings.library_path)
+        os.makedirs(os.path.dirname(os.path.abspath(self.library_path)), exist_ok=True)
+        self._injected_factory = classifier_factory
+        self._classifier: Any = None
+        self._classifier_lock = threading.Lock()
+        self.batch_size = batch_size
+        self.source: ViewSource = ALL_PHOTOS
+        self._generation = 0
+        self._query_in_flight = False
+        self._query_dirty = False
+        self._pending_reset = True
+        self._total_in_library: int | None = None
+        self._viewers: list[Any] = []
+        self._closing = False
+        self.last_summary: Any = None
+
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.resize(1200, 780)
+
+        self.model = PhotoListModel(self)
+        self.model.confidence_threshold = self.settings.confidence_threshold
+        self.thumbnails = ThumbnailProvider(self._make_thumb_cache(), self)
+        self.model.thumbnail_provider = self.thumbnails.pixmap_for
+        self.thumbnails.loaded.connect(self.model.refresh_hash)
+
+        self.indexer = IndexController(self._make_indexer, self)
+        self.indexer.started.connect(self._on_index_started)
+        self.indexer.progress.connect(self._on_progress)
+        self.indexer.scanned.connect(lambda _ids: self._schedule_refresh(50))
+        self.indexer.photos_done.connect(lambda _ids: self._schedule_refresh(REFRESH_DURING_RUN_MS))
+        self.indexer.finished.connect(self._on_index_finished)
+        self.indexer.error.connect(self._on_index_error)
+        self.model_notice.connect(self._on_model_notice)
+
+        self._build_ui()
+        self._build_menus()
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(lambda: self.refresh(reset=True))
+        self._refresh_timer = QTimer(self, singleShot=True)
+        self._refresh_timer.timeout.connect(lambda: self.refresh(reset=False))
+        self._sidebar_timer = QTimer(self, singleShot=True, interval=800)
+        self._sidebar_timer.timeout.connect(self.refresh_sidebar)
+
+        self._library_ready = False
+        self._paths_waiting: list[str] = []
+        self._open_library()
+
+    # --- construction ---------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        toolbar = QToolBar(self.tr("Main"))
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(18, 18))
+        self.addToolBar(toolbar)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("Search labels, e.g. cat, car, beach"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(280)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        toolbar.addWidget(self.search_edit)
+        toolbar.addSeparator()
+        toolbar.addWidget(QLabel(self.tr(" Sort: ")))
+        self.sort_combo = QComboBox()
+        for key, title in (
+            ("taken", self.tr("Date taken")),
+            ("added", self.tr("Date added")),
+            ("name", self.tr("Name")),
+            ("confidence", self.tr("Confidence")),
+        ):
+            self.sort_combo.addItem(title, key)
+        self.sort_combo.setCurrentIndex(max(0, self.sort_combo.findData(self.settings.sort)))
+        self.sort_combo.currentIndexChanged.connect(self._on_sort_changed)
+        toolbar.addWidget(self.sort_combo)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(QLabel(self.tr("Size ")))
+        self.zoom_slider = QSlider(Qt.Orientation.Horizontal)
+        self.zoom_slider.setRange(64, 320)
+        self.zoom_slider.setValue(self.settings.zoom)
+        self.zoom_slider.setMaximumWidth(160)
+        self.zoom_slider.valueChanged.connect(self.set_zoom)
+        toolbar.addWidget(self.zoom_slider)
+
+        self.sidebar = Sidebar()
+        self.sidebar.setMinimumWidth(180)
+        self.sidebar.source_selected.connect(self.set_source)
+        self.sidebar.photos_dropped.connect(self._add_to_album)
+        self.sidebar.delete_album_requested.connect(self._delete_album)
+        self.sidebar.edit_album_requested.connect(self._edit_smart_album)
+
+        self.grid = PhotoGrid()
+        self.delegate = PhotoDelegate(self.grid)
+        self.grid.setItemDelegate(self.delegate)
+        self.grid.setModel(self.model)
+        self.grid.open_requested.connect(self.open_viewer)
+        self.grid.delete_requested.connect(self.delete_selected)
+        self.set_zoom(self.settings.zoom)
+
+        self.empty_state = EmptyState(self.add_folder_dialog, self.add_photos_dialog)
+        self.no_match = QLabel(self.tr("No photos match."))
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setStyleSheet("color: palette(placeholder-text); font-size: 16px")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.empty_state)
+        self.stack.addWidget(self.no_match)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 970])
+        self.setCentralWidget(splitter)
+
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+        self.progress_panel = ProgressPanel(self.cancel_indexing)
+        self.statusBar().addPermanentWidget(self.progress_panel)
+        self.progress_panel.hide()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.add_photos_action = QAction(self.tr("Add &Photos…"), self)
+        self.add_photos_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.add_photos_action.triggered.connect(self.add_photos_dialog)
+        file_menu.addAction(self.add_photos_action)
+        self.add_folder_action = QAction(self.tr("Add &Folder…"), self)
+        self.add_folder_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.add_folder_action.triggered.connect(self.add_folder_dialog)
+        file_menu.addAction(self.add_folder_action)
+        file_menu.addSeparator()
+        settings_action = QAction(self.tr("&Settings…"), self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        album_menu = self.menuBar().addMenu(self.tr("&Albums"))
+        new_smart = QAction(self.tr("New &Smart Album…"), self)
+        new_smart.triggered.connect(lambda: self._edit_smart_album(None))
+        album_menu.addAction(new_smart)
+        new_album = QAction(self.tr("New &Album…"), self)
+        new_album.triggered.connect(self._new_manual_album)
+        album_menu.addAction(new_album)
+
+        photo_menu = self.menuBar().addMenu(self.tr("&Photo"))
+        open_action = QAction(self.tr("&Open"), self)
+        open_action.triggered.connect(lambda: self.open_viewer(self.grid.currentIndex()))
+        photo_menu.addAction(open_action)
+        delete_action = QAction(self.tr("&Remove from Library…"), self)
+        delete_action.triggered.connect(self.delete_selected)
+        photo_menu.addAction(delete_action)
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.search_edit.setFocus)
+
+    # --- indexing -------------------------------------------------------------------------
+    def _make_thumb_cache(self) -> Any:
+        from resnet_desktop.core import paths
+
+        try:
+            from resnet_desktop.core.thumbs import ThumbCache
+        except ImportError:  # thumbnails then come from the originals (slower, same result)
+            return None
+        return ThumbCache(paths.thumbnail_dir())
+
+    def _classifier_factory(self) -> Any:
+        """Called by the Indexer in its worker thread: torch loads there, never in the GUI thread."""
+        with self._classifier_lock:
+            if self._classifier is None:
+                if self._injected_factory is not None:
+                    self._classifier = self._injected_factory()
+                else:
+                    from resnet_desktop.core.classify import load_classifier
+
+                    model = self.settings.model
+                    self._classifier, notice = load_classifier(None if model == MODEL_AUTO else model)
+                    if notice:
+                        self.model_notice.emit(notice)
+            return self._classifier
+
+    def _make_indexer(self) -> Any:
+        from resnet_desktop.core.pipeline import Indexer
+
+        return Indexer(
+            self.library_path,
+            self._classifier_factory,
+            decode_threads=self.settings.decode_threads,
+            batch_size=self.batch_size,
+            thumbs=self.thumbnails.thumbs,
+        )
+
+    def _open_library(self) -> None:
+        """Create or migrate the library in the write pool, then load the grid and sidebar.
+
+        Opening it once before any reader avoids two threads racing to create a new file.
+        """
+        self._library_ready = False
+        library = self.library_path
+
+        def ready(_r: object) -> None:
+            self._library_ready = True
+            self.refresh(reset=True)
+            self.refresh_sidebar()
+            waiting, self._paths_waiting = self._paths_waiting, []
+            self.add_paths(waiting)
+
+        def failed(message: str) -> None:
+            self.status_label.setText(self.tr("Could not open the library: %1").replace("%1", message))
+
+        tasks.run_task(lambda: data.ensure_library(library), ready, failed, pool_name="write")
+
+    def add_paths(self, paths: list[str]) -> None:
+        paths = [os.path.abspath(p) for p in paths if p]
+        if not paths:
+            return
+        if not self._library_ready:
+            self._paths_waiting.extend(paths)
+            return
+        self.indexer.add(paths)
+
+    def cancel_indexing(self) -> None:
+        if self.indexer.running:
+            self.progress_panel.show_cancelling()
+        self.indexer.cancel()
+
+    def _on_index_started(self) -> None:
+        self.progress_panel.show_starting()
+        self.status_label.setText("")
+
+    def _on_progress(self, progress: Any) -> None:
+        if not self._closing:
+            self.progress_panel.show_progress(progress)
+
+    def _on_index_finished(self, summary: Any) -> None:
+        self.last_summary = summary
+        if self.indexer.running:
+            return  # the next queued run started
+        self.progress_panel.hide()
+        if summary is not None:
+            done = summary.indexed + summary.retagged
+            text = self.tr("Tagged %1 photos").replace("%1", str(done))
+            if summary.cancelled:
+                text = self.tr("Stopped; %1 photos tagged, the rest resume next time").replace(
+                    "%1", str(done)
+                )
+            if summary.failed:
+                text += " · " + self.tr("%1 could not be read (see Failed)").replace(
+                    "%1", str(len(summary.failed))
+                )
+            self.status_label.setText(text)
+        self.refresh(reset=False)
+        self.refresh_sidebar()
+
+    def _on_index_error(self, message: str) -> None:
+        self.progress_panel.hide()
+        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", message))
+
+    def _on_model_notice(self, notice: str) -> None:
+        self.status_label.setText(notice)
+
+    # --- the grid -------------------------------------------------------------------------
+    def set_source(self, source: ViewSource) -> None:
+        self.source = source
+        self.refresh(reset=True)
+
+    def set_zoom(self, side: int) -> None:
+        self.delegate.set_tile_size(side)
+        hint = self.delegate.sizeHint(_option_for(self.grid), self.model.index(0))
+        self.grid.setGridSize(QSize(hint.width() + 4, hint.height() + 4))
+        self.settings.zoom = side
+
+    def _on_sort_changed(self) -> None:
+        self.settings.sort = self.sort_combo.currentData()
+        self.refresh(reset=True)
+
+    def current_query(self) -> tuple[dict | None, str | None, str]:
+        rule = data.combined_rule(self.source)
+        search = self.search_edit.text().strip() or None
+        return rule, search, self.sort_combo.currentData()
+
+    def _schedule_refresh(self, delay_ms: int) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start(delay_ms)
+        if not self._sidebar_timer.isActive():
+            self._sidebar_timer.start()
+
+    def refresh(self, reset: bool = False) -> None:
+        """Re-run the grid's query off the GUI thread; ``reset`` re-sorts, otherwise tiles stay put."""
+        if self._closing or not self._library_ready:
+            self._pending_reset = self._pending_reset or reset
+            return
+        self._pending_reset = self._pending_reset or reset
+        if self._query_in_flight:
+            self._query_dirty = True
+            return
+        self._query_in_flight = True
+        self._query_dirty = False
+        self._generation += 1
+        generation = self._generation
+        rule, search, sort = self.current_query()
+        library, threshold = self.library_path, self.settings.confidence_threshold
+
+        def query() -> data.QueryResult:
+            result = data.query_photos(
+                library, rule, search, sort, min_confidence=threshold if search else 0.0
+            )
+            result.generation = generation
+            return result
+
+        run_query_task(query, self._on_query_result, self._on_query_error)
+
+    def _on_query_result(self, result: data.QueryResult) -> None:
+        self._query_in_flight = False
+        if self._closing:
+            return
+        if self._query_dirty:
+            self.refresh()
+            return
+        if self._pending_reset:
+            self.model.reset_rows(result.rows)
+        else:
+            self.model.merge_rows(result.rows, keep_order=True)
+        self._pending_reset = False
+        self._total_in_library = result.total_in_library
+        if result.total_in_library == 0 and not self.indexer.running:
+            self.stack.setCurrentWidget(self.empty_state)
+        elif not result.rows:
+            self.stack.setCurrentWidget(self.no_match)
+        else:
+            self.stack.setCurrentWidget(self.grid)
+        self.grid_refreshed.emit()
+
+    def _on_query_error(self, message: str) -> None:
+        self._query_in_flight = False
+        self.status_label.setText(self.tr("Could not read the library: %1").replace("%1", message))
+
+    def refresh_sidebar(self) -> None:
+        if self._closing or not self._library_ready:
+            return
+        library, threshold = self.library_path, self.settings.confidence_threshold
+        tasks.run_task(
+            lambda: data.sidebar_data(library, threshold),
+            self._on_sidebar_data,
+            lambda message: self.status_label.setText(message),
+        )
+
+    def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
+        if not self._closing:
+            self.known_labels = [label for label, _n in sidebar_data.labels]
+            self.sidebar.populate(sidebar_data)
+
+    # --- photos ---------------------------------------------------------------------------
+    def open_viewer(self, index) -> None:
+        if not index.isValid():
+            return
+        from resnet_desktop.gui.viewer import PhotoViewer
+
+        row = self.model.row_at(index.row())
+        viewer = PhotoViewer(self.library_path, row, self)
+        viewer.tags_changed.connect(lambda _id: self._after_write())
+        viewer.delete_requested.connect(lambda pid, v=viewer: self._delete_from_viewer(pid, v))
+        viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
+        self._viewers.append(viewer)
+        viewer.show()
+
+    def selected_ids(self) -> list[int]:
+        return [self.model.row_at(i.row()).id for i in self.grid.selectionModel().selectedIndexes()]
+
+    def delete_selected(self) -> None:
+        self.remove_photos(self.selected_ids())
+
+    def _delete_from_viewer(self, photo_id: int, viewer) -> None:
+        if self.remove_photos([photo_id]):
+            viewer.close()
+
+    def remove_photos(self, ids: list[int], *, confirm: bool = True) -> bool:
+        if not ids:
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Remove from Library"),
+                self.tr("Remove %1 photo(s) from the library? The files stay on disk.").replace(
+                    "%1", str(len(ids))
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.model.remove_ids(ids)
+        library = self.library_path
+        tasks.run_task(
+            lambda: data.remove_photos(library, ids),
+            lambda _r: self._after_write(),
+            self._on_write_error,
+            pool_name="write",
+        )
+        return True
+
+    def _after_write(self) -> None:
+        self.refresh(reset=False)
+        self.refresh_sidebar()
+
+    def _on_write_error(self, message: str) -> None:
+        self.status_label.setText(self.tr("Could not save: %1").replace("%1", message))
+        self._after_write()
+
+    # --- albums ---------------------------------------------------------------------------
+    def _add_to_album(self, name: str, ids: list[int]) -> None:
+        library = self.library_path
+        tasks.run_task(
+            lambda: data.add_to_album(library, name, ids),
+            lambda _r: self._after_write(),
+            self._on_write_error,
+            pool_name="write",
+        )
+
+    def _new_manual_album(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New Album"), self.tr("Album name:"))
+        if ok and name.strip():
+            self.create_album(name.strip(), None)
+
+    def create_album(self, name: str, rule: dict | None, *, select: bool = True) -> None:
+        library = self.library_path
+
+        def done(_r: object) -> None:
+            if select:
+                self.sidebar._current_key = ("smart" if rule else "manual", name)
+            self._after_write()
+
+        tasks.run_task(
+            lambda: data.create_album(library, name, rule), done, self._on_write_error, pool_name="write"
+        )
+
+    def _edit_smart_album(self, album: Any) -> None:
+        from resnet_desktop.gui.rule_editor import RuleEditorDialog
+
+        dialog = RuleEditorDialog(
+            self,
+            getattr(album, "name", ""),
+            getattr(album, "rule", None),
+            getattr(self, "known_labels", None),
+        )
+        if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
+            return
+        library, old = self.library_path, getattr(album, "name", None)
+
+        def replace() -> None:
+            if old:
+                data.delete_album(library, old)
+            data.create_album(library, dialog.album_name(), dialog.rule())
+
+        name = dialog.album_name()
+
+        def done(_r: object) -> None:
+            self.sidebar._current_key = ("smart", name)
+            self._after_write()
+
+        tasks.run_task(replace, done, self._on_write_error, pool_name="write")
+
+    def _delete_album(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete Album"),
+            self.tr("Delete the album “%1”? Its photos stay in the library.").replace("%1", name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        library = self.library_path
+        tasks.run_task(
+            lambda: data.delete_album(library, name),
+            lambda _r: self._after_write(),
+            self._on_write_error,
+            pool_name="write",
+        )
+
+    # --- dialogs --------------------------------------------------------------------------
+    def add_photos_dialog(self) -> None:
+        from resnet_desktop.core.imaging import SUPPORTED_EXTENSIONS
+
+        patterns = " ".join(f"*{ext}" for ext in sorted(SUPPORTED_EXTENSIONS))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Add Photos"), "", self.tr("Photos (%1)").replace("%1", patterns)
+        )
+        self.add_paths(files)
+
+    def add_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add Folder"))
+        if folder:
+            self.add_paths([folder])
+
+    def open_settings(self) -> Any:
+        from resnet_desktop.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.weights_changed.connect(self._forget_classifier)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_settings()
+        return dialog
+
+    def _forget_classifier(self) -> None:
+        if not self.indexer.running:
+            with self._classifier_lock:
+                self._classifier = None
+
+    def apply_settings(self) -> None:
+        self.model.confidence_threshold = self.settings.confidence_threshold
+        self.model.repaint_all()
+        self._forget_classifier()
+        if os.path.abspath(self.settings.library_path) != os.path.abspath(self.library_path):
+            if self.indexer.running:
+                self.status_label.setText(self.tr("The new library file is used after tagging finishes."))
+            self.library_path = self.settings.library_path
+            os.makedirs(os.path.dirname(os.path.abspath(self.library_path)), exist_ok=True)
+            self._open_library()
+            return
+        self.refresh(reset=True)
+        self.refresh_sidebar()
+
+    # --- drag and drop from the file manager ----------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.add_paths(paths)
+
+    # --- shutdown -------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:
+        """Stop tagging (what is written stays written), join every worker, save settings."""
+        self._closing = True
+        for timer in (self._search_timer, self._refresh_timer, self._sidebar_timer):
+            timer.stop()
+        for viewer in list(self._viewers):
+            viewer.close()
+        self.indexer.shutdown(1000)
+        tasks.shutdown()
+        self.settings.sync()
+        super().closeEvent(event)
+
+    def show_in_folder(self, path: str) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(path)))
+
+
+def run_query_task(fn, on_done, on_error) -> None:
+    tasks.run_task(fn, on_done, on_error, pool_name="read", priority=1)
+
+
+def _option_for(view: QListView):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    return option

@@ -1,0 +1,223 @@
+"""Settings: library file, model and its weights (download / import), threshold, threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
+from resnet_desktop.gui.tasks import run_task
+
+
+def weights_status(model: str) -> tuple[bool, str]:
+    """(usable, human text) for a model's weights; runs in a worker (touches the disk)."""
+    from resnet_desktop.core import weights
+
+    info = weights.locate(model)
+    if info.usable:
+        return True, f"{info.path} ({info.source})"
+    return False, info.problem or "not found"
+
+
+class _Progress(QObject):
+    changed = Signal(int, int)
+
+
+class SettingsDialog(QDialog):
+    weights_changed = Signal()
+
+    def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle(self.tr("Settings"))
+        self._cancel_download: threading.Event | None = None
+        layout = QVBoxLayout(self)
+
+        library_box = QGroupBox(self.tr("Library"))
+        library_form = QFormLayout(library_box)
+        self.library_edit = QLineEdit(settings.library_path)
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._choose_library)
+        row = QHBoxLayout()
+        row.addWidget(self.library_edit, 1)
+        row.addWidget(browse)
+        library_form.addRow(self.tr("Library file:"), row)
+        layout.addWidget(library_box)
+
+        model_box = QGroupBox(self.tr("Model"))
+        model_form = QFormLayout(model_box)
+        self.model_combo = QComboBox()
+        self.model_combo.addItem(self.tr("Automatic (ResNet-18 when its weights are present)"), MODEL_AUTO)
+        self.model_combo.addItem("ResNet-18 (torchvision IMAGENET1K_V1)", "resnet18")
+        self.model_combo.addItem(self.tr("EfficientNet-Lite0 (offline fallback)"), "efficientnet_lite0")
+        index = self.model_combo.findData(settings.model)
+        self.model_combo.setCurrentIndex(max(0, index))
+        model_form.addRow(self.tr("Model in use:"), self.model_combo)
+        self.weights_label = QLabel(self.tr("Checking…"))
+        self.weights_label.setWordWrap(True)
+        model_form.addRow(self.tr("ResNet-18 weights:"), self.weights_label)
+        buttons = QHBoxLayout()
+        self.download_button = QPushButton(self.tr("Download…"))
+        self.download_button.clicked.connect(self.start_download)
+        self.import_button = QPushButton(self.tr("Import File…"))
+        self.import_button.clicked.connect(self._choose_import)
+        self.cancel_download_button = QPushButton(self.tr("Cancel Download"))
+        self.cancel_download_button.clicked.connect(self.cancel_download)
+        self.cancel_download_button.hide()
+        buttons.addWidget(self.download_button)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_download_button)
+        buttons.addStretch(1)
+        model_form.addRow("", buttons)
+        self.download_progress = QProgressBar()
+        self.download_progress.hide()
+        model_form.addRow("", self.download_progress)
+        layout.addWidget(model_box)
+
+        view_box = QGroupBox(self.tr("Tagging"))
+        view_form = QFormLayout(view_box)
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setRange(0, 100)
+        self.threshold_spin.setDecimals(0)
+        self.threshold_spin.setSuffix(" %")
+        self.threshold_spin.setValue(round(settings.confidence_threshold * 100))
+        self.threshold_spin.setToolTip(self.tr("Labels below this confidence are not shown on tiles."))
+        view_form.addRow(self.tr("Show labels from:"), self.threshold_spin)
+        self.threads_spin = QSpinBox()
+        self.threads_spin.setRange(1, max(2, (os.cpu_count() or 2) * 2))
+        self.threads_spin.setValue(settings.decode_threads)
+        view_form.addRow(self.tr("Decoding threads:"), self.threads_spin)
+        layout.addWidget(view_box)
+
+        self.button_box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
+        layout.addWidget(self.button_box)
+        self.resize(620, 0)
+        self.refresh_weights()
+
+    # --- weights --------------------------------------------------------------------------
+    def refresh_weights(self) -> None:
+        run_task(
+            lambda: weights_status("resnet18"),
+            self._show_weights,
+            lambda message: self.weights_label.setText(message),
+        )
+
+    def _show_weights(self, status: tuple[bool, str]) -> None:
+        usable, text = status
+        if usable:
+            self.weights_label.setText(self.tr("Installed: %1").replace("%1", text))
+        else:
+            self.weights_label.setText(
+                self.tr(
+                    "Not installed (%1). Tagging uses EfficientNet-Lite0 until you download or import them."
+                ).replace("%1", text)
+            )
+
+    def start_download(self) -> None:
+        from resnet_desktop.core import weights
+
+        cancel = threading.Event()
+        self._cancel_download = cancel
+        relay = _Progress(self)
+        relay.changed.connect(self._on_download_progress)
+        self.download_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.cancel_download_button.show()
+        self.download_progress.setRange(0, 0)
+        self.download_progress.show()
+        self.weights_label.setText(self.tr("Downloading…"))
+        run_task(
+            lambda: weights.download("resnet18", progress=relay.changed.emit, cancel=cancel),
+            lambda _path: self._download_finished(None),
+            self._download_finished,
+            pool_name="download",
+        )
+
+    def cancel_download(self) -> None:
+        if self._cancel_download is not None:
+            self._cancel_download.set()
+
+    def _on_download_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.download_progress.setRange(0, 1000)
+            self.download_progress.setValue(int(done * 1000 / total))
+        self.download_progress.setFormat(f"{done / 2**20:.1f} MB")
+
+    def _download_finished(self, error: str | None) -> None:
+        self._cancel_download = None
+        self.download_button.setEnabled(True)
+        self.import_button.setEnabled(True)
+        self.cancel_download_button.hide()
+        self.download_progress.hide()
+        if error:
+            self.weights_label.setText(error)
+        else:
+            self.refresh_weights()
+            self.weights_changed.emit()
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import ResNet-18 weights"), "", self.tr("PyTorch weights (*.pth *.pt)")
+        )
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str) -> None:
+        from resnet_desktop.core import weights
+
+        self.weights_label.setText(self.tr("Checking the file…"))
+        run_task(
+            lambda: weights.import_weights(path, "resnet18"),
+            lambda _dest: self._download_finished(None),
+            self._download_finished,
+            pool_name="download",
+        )
+
+    # --- saving ---------------------------------------------------------------------------
+    def _choose_library(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Library file"),
+            self.library_edit.text(),
+            self.tr("Library (*.sqlite3 *.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.library_edit.setText(path)
+
+    def accept(self) -> None:
+        self.cancel_download()
+        s = self.settings
+        s.library_path = self.library_edit.text().strip() or s.library_path
+        s.model = self.model_combo.currentData()
+        s.confidence_threshold = self.threshold_spin.value() / 100.0
+        s.decode_threads = self.threads_spin.value()
+        s.sync()
+        super().accept()
+
+    def reject(self) -> None:
+        self.cancel_download()
+        super().reject()

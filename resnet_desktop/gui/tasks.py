@@ -1,0 +1,111 @@
+"""One small helper for background work, with dedicated pools.
+
+Why pools per purpose: thumbnail decoding must never queue behind a slow library query,
+and writes go through a one-thread pool so they happen in the order the user made them
+(the same split MusicBrainz Picard uses). Workers only emit signals; results reach the
+GUI thread through a queued connection, never by touching widgets from a worker.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+_pools: dict[str, QThreadPool] = {}
+_stopping = threading.Event()
+_lock = threading.Lock()
+
+#: name -> max threads. "read": library queries; "thumbs": thumbnail and preview decoding;
+#: "write": library writes, one at a time and in order.
+POOL_SIZES = {"read": 2, "thumbs": 2, "write": 1}
+
+
+def pool(name: str) -> QThreadPool:
+    with _lock:
+        existing = _pools.get(name)
+        if existing is None:
+            existing = QThreadPool()
+            existing.setMaxThreadCount(POOL_SIZES.get(name, 1))
+            existing.setExpiryTimeout(2000)
+            _pools[name] = existing
+        return existing
+
+
+class _Relay(QObject):
+    """Carries a task's outcome back to the thread that created it (the GUI thread)."""
+
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+
+class _Task(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self._fn = fn
+        self._relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        if _stopping.is_set():  # the app is closing: do not start new work
+            return
+        try:
+            result = self._fn()
+        except Exception as exc:  # reported to the caller, never raised into Qt
+            traceback.print_exc()
+            if not _stopping.is_set():
+                self._relay.failed.emit(f"{type(exc).__name__}: {exc}")
+            return
+        if not _stopping.is_set():
+            self._relay.succeeded.emit(result)
+
+
+_live_relays: set[_Relay] = set()
+
+
+def run_task(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    *,
+    pool_name: str = "read",
+    priority: int = 0,
+) -> None:
+    """Run ``fn()`` in the named pool; ``on_done(result)`` / ``on_error(message)`` run in the GUI thread."""
+    relay = _Relay()
+    _live_relays.add(relay)
+
+    def finished(result: Any) -> None:
+        _live_relays.discard(relay)
+        if on_done is not None:
+            on_done(result)
+
+    def errored(message: str) -> None:
+        _live_relays.discard(relay)
+        if on_error is not None:
+            on_error(message)
+
+    relay.succeeded.connect(finished)
+    relay.failed.connect(errored)
+    pool(pool_name).start(_Task(fn, relay), priority)
+
+
+def shutdown(timeout_ms: int = 3000) -> bool:
+    """Stop starting queued tasks and wait for running ones; True when every pool drained."""
+    _stopping.set()
+    drained = True
+    with _lock:
+        pools = list(_pools.values())
+    for p in pools:
+        p.clear()
+        drained = p.waitForDone(timeout_ms) and drained
+    _live_relays.clear()
+    return drained
+
+
+def restart() -> None:
+    """Allow work again after :func:`shutdown` (a second window in the same process, tests)."""
+    _stopping.clear()

@@ -1,0 +1,95 @@
+"""Lazy thumbnails for the grid: decoded off the GUI thread, kept in a small LRU cache.
+
+The delegate asks for a tile's pixmap while painting; a miss starts one load in the
+"thumbs" pool and paints a placeholder. Loads read the pipeline's on-disk thumbnail
+(core.thumbs.ThumbCache, keyed by content hash) as a QImage (safe in any thread); the
+GUI thread turns it into a QPixmap. Only tiles that are painted get loaded, so 50,000
+photos cost what is on screen.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
+
+from resnet_desktop.gui.tasks import run_task
+
+CACHE_ITEMS = 600
+THUMB_SIDE = 256
+
+
+def read_thumbnail(thumbs: Any, content_hash: str | None, source_path: str | None) -> QImage | None:
+    """Thumbnail from the on-disk cache, else a scaled decode of the original (never written back)."""
+    candidates: list[str] = []
+    if thumbs is not None and content_hash:
+        path_for = getattr(thumbs, "path_for", None) or getattr(thumbs, "path", None)
+        if callable(path_for):
+            try:
+                candidates.append(str(path_for(content_hash)))
+            except Exception:
+                pass
+    if source_path:
+        candidates.append(source_path)
+    for candidate in candidates:
+        if not Path(candidate).is_file():
+            continue
+        reader = QImageReader(candidate)
+        reader.setAutoTransform(True)
+        size = reader.size()
+        if size.isValid() and max(size.width(), size.height()) > THUMB_SIDE:
+            size.scale(THUMB_SIDE, THUMB_SIDE, Qt.AspectRatioMode.KeepAspectRatio)
+            reader.setScaledSize(size)
+        image = reader.read()
+        if not image.isNull():
+            return image
+    return None
+
+
+class ThumbnailProvider(QObject):
+    """Hands out cached pixmaps and loads missing ones in the background."""
+
+    loaded = Signal(str)  # key (content hash or path) whose pixmap is now cached
+
+    def __init__(self, thumbs: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thumbs = thumbs
+        self._cache: OrderedDict[str, QPixmap] = OrderedDict()
+        self._loading: set[str] = set()
+        self._failed: set[str] = set()
+
+    def pixmap_for(self, row: Any) -> QPixmap | None:
+        if row.status != "ok" or not row.content_hash:
+            return None  # pending/failed tiles paint a placeholder
+        key = row.content_hash
+        pixmap = self._cache.get(key)
+        if pixmap is not None:
+            self._cache.move_to_end(key)
+            return pixmap
+        if key not in self._loading and key not in self._failed:
+            self._loading.add(key)
+            thumbs, path = self.thumbs, row.path
+            run_task(
+                lambda: read_thumbnail(thumbs, key, path),
+                lambda image, key=key: self._store(key, image),
+                lambda _msg, key=key: self._store(key, None),
+                pool_name="thumbs",
+            )
+        return None
+
+    def _store(self, key: str, image: QImage | None) -> None:
+        self._loading.discard(key)
+        if image is None or image.isNull():
+            self._failed.add(key)
+            return
+        self._cache[key] = QPixmap.fromImage(image)
+        while len(self._cache) > CACHE_ITEMS:
+            self._cache.popitem(last=False)
+        self.loaded.emit(key)
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._failed.clear()

@@ -1,0 +1,253 @@
+"""The photo viewer: a large preview, the Top-3 labels with confidence bars, facts, tags."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resnet_desktop.gui import data
+from resnet_desktop.gui.tasks import run_task
+
+PREVIEW_SIDE = 1600
+
+
+def load_preview(path: str, side: int = PREVIEW_SIDE) -> QImage | None:
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > side:
+        size.scale(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+        reader.setScaledSize(size)
+    image = reader.read()
+    return None if image.isNull() else image
+
+
+def model_title(name: str | None) -> str:
+    if not name:
+        return "—"
+    try:
+        from resnet_desktop.core.models import MODELS
+
+        return MODELS[name].title if name in MODELS else name
+    except Exception:
+        return name
+
+
+def tag_name(tag: Any) -> str:
+    for attr in ("tag", "name", "label"):
+        value = getattr(tag, attr, None)
+        if isinstance(value, str):
+            return value
+    return str(tag)
+
+
+class _Preview(QLabel):
+    """Keeps the pixmap fitted to the available space."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pixmap: QPixmap | None = None
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(320, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_image(self, pixmap: QPixmap | None, message: str = "") -> None:
+        self._pixmap = pixmap
+        if pixmap is None:
+            self.setText(message)
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._pixmap is not None:
+            self.setPixmap(
+                self._pixmap.scaled(
+                    self.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+
+    def sizeHint(self) -> QSize:
+        return QSize(720, 540)
+
+
+class PhotoViewer(QDialog):
+    tags_changed = Signal(int)  # photo id whose tags were edited
+    delete_requested = Signal(int)
+
+    def __init__(self, library_path: str, row: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library_path = library_path
+        self.row = row
+        self.setWindowTitle(row.name)
+        self.details: dict | None = None
+
+        self.preview = _Preview()
+        self.preview.set_image(None, self.tr("Loading…"))
+
+        side = QWidget()
+        side.setMinimumWidth(300)
+        side.setMaximumWidth(380)
+        panel = QVBoxLayout(side)
+        panel.setContentsMargins(0, 0, 0, 0)
+
+        heading = QLabel(self.tr("Labels"))
+        heading.setStyleSheet("font-weight: bold")
+        panel.addWidget(heading)
+        self.labels_grid = QGridLayout()
+        panel.addLayout(self.labels_grid)
+        self.model_label = QLabel()
+        self.model_label.setWordWrap(True)
+        self.model_label.setStyleSheet("color: palette(placeholder-text)")
+        panel.addWidget(self.model_label)
+
+        facts = QFormLayout()
+        self.date_label = QLabel(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
+        self.camera_label = QLabel(row.camera or self.tr("unknown"))
+        size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
+        self.size_label = QLabel(f"{size} · {row.size / 1e6:.1f} MB" if row.size else size)
+        facts.addRow(self.tr("Taken:"), self.date_label)
+        facts.addRow(self.tr("Camera:"), self.camera_label)
+        facts.addRow(self.tr("Size:"), self.size_label)
+        if row.status == "failed":
+            failure = QLabel(row.error or "")
+            failure.setWordWrap(True)
+            failure.setStyleSheet("color: #c62828")
+            facts.addRow(self.tr("Failed:"), failure)
+        panel.addLayout(facts)
+
+        path_label = QLabel(getattr(row, "display_path", row.path))
+        path_label.setWordWrap(True)
+        path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        panel.addWidget(path_label)
+        self.show_folder_button = QPushButton(self.tr("Show in Folder"))
+        self.show_folder_button.clicked.connect(self.show_in_folder)
+        panel.addWidget(self.show_folder_button)
+
+        tags_heading = QLabel(self.tr("Tags"))
+        tags_heading.setStyleSheet("font-weight: bold")
+        panel.addWidget(tags_heading)
+        self.tag_list = QListWidget()
+        self.tag_list.setMaximumHeight(140)
+        panel.addWidget(self.tag_list)
+        add_row = QHBoxLayout()
+        self.tag_edit = QLineEdit()
+        self.tag_edit.setPlaceholderText(self.tr("Add a tag…"))
+        self.tag_edit.returnPressed.connect(self.add_tag_from_edit)
+        self.remove_tag_button = QPushButton(self.tr("Remove"))
+        self.remove_tag_button.clicked.connect(self.remove_selected_tag)
+        add_row.addWidget(self.tag_edit)
+        add_row.addWidget(self.remove_tag_button)
+        panel.addLayout(add_row)
+        panel.addStretch(1)
+
+        self.delete_button = QPushButton(self.tr("Remove from Library…"))
+        self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.row.id))
+        panel.addWidget(self.delete_button)
+
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(side)
+        self.resize(1100, 680)
+
+        path = row.path
+        run_task(
+            lambda: load_preview(path),
+            self._on_preview,
+            lambda _m: self._on_preview(None),
+            pool_name="thumbs",
+            priority=1,
+        )
+        self.reload_details()
+
+    # --- loading --------------------------------------------------------------------------
+    def reload_details(self) -> None:
+        path, photo_id = self.library_path, self.row.id
+        run_task(lambda: data.photo_details(path, photo_id), self._on_details)
+
+    def _on_preview(self, image: QImage | None) -> None:
+        if image is None:
+            self.preview.set_image(None, self.tr("This photo cannot be shown."))
+        else:
+            self.preview.set_image(QPixmap.fromImage(image))
+
+    def _on_details(self, details: dict) -> None:
+        self.details = details
+        while self.labels_grid.count():
+            item = self.labels_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        predictions = details.get("predictions") or []
+        if not predictions:
+            self.labels_grid.addWidget(QLabel(self.tr("Not tagged yet")), 0, 0)
+        for i, p in enumerate(predictions[:3]):
+            name = QLabel(p.label)
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            bar.setValue(round(p.probability * 1000))
+            bar.setFormat(f"{p.probability * 100:.1f}%")
+            bar.setMaximumHeight(16)
+            self.labels_grid.addWidget(name, i, 0)
+            self.labels_grid.addWidget(bar, i, 1)
+        self.model_label.setText(self.tr("Tagged by %1").replace("%1", model_title(self.row.model)))
+        self.tag_list.clear()
+        for tag in details.get("tags") or []:
+            source = getattr(tag, "source", "")
+            item = QListWidgetItem(tag_name(tag) + (self.tr("  (yours)") if source == "user" else ""))
+            item.setData(Qt.ItemDataRole.UserRole, tag_name(tag))
+            self.tag_list.addItem(item)
+
+    # --- actions --------------------------------------------------------------------------
+    def tag_names(self) -> list[str]:
+        return [self.tag_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tag_list.count())]
+
+    def add_tag_from_edit(self) -> None:
+        text = self.tag_edit.text().strip()
+        if text:
+            self.tag_edit.clear()
+            self._edit_tags([text], [])
+
+    def remove_selected_tag(self) -> None:
+        item = self.tag_list.currentItem()
+        if item is not None:
+            self._edit_tags([], [item.data(Qt.ItemDataRole.UserRole)])
+
+    def _edit_tags(self, add: list[str], remove: list[str]) -> None:
+        path, photo_id = self.library_path, self.row.id
+
+        def done(_result: object) -> None:
+            self.tags_changed.emit(photo_id)
+            self.reload_details()
+
+        run_task(lambda: data.set_tags(path, photo_id, add, remove), done, pool_name="write")
+
+    def show_in_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(self.row.path)))
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space:
+            self.close()
+            return
+        super().keyPressEvent(event)
