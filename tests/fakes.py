@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import zlib
 from pathlib import Path
@@ -58,7 +59,7 @@ class ColourClassifier:
 def make_photo(path: Path, colour=(200, 30, 30), size=(320, 240), fmt: str | None = None, **save_kw) -> Path:
     """A small photo with some texture (so JPEG sizes differ) in one dominant colour."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(zlib.crc32(f"{path.name}{colour}".encode()))
+    rng = np.random.default_rng(zlib.crc32(os.fsencode(path.name) + bytes(colour)))
     base = np.array(colour, dtype=np.int16)
     noise = rng.integers(-20, 20, size=(size[1], size[0], 3))
     pixels = np.clip(base + noise, 0, 255).astype(np.uint8)

@@ -42,7 +42,7 @@ def run(library_path, paths, classifier=None, **kw):
 def rows_by_name(library_path) -> dict[str, object]:
     lib = Library(library_path)
     try:
-        return {row.name: row for row in lib.photos()}
+        return {os.path.basename(row.path): row for row in lib.photos()}
     finally:
         lib.close()
 
