@@ -463,6 +463,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             print(f"  weights: {found.path}  [{found.source}]")
         else:
             print(f"  weights: {found.problem or 'not found'}")
+            print(f"  looked in: {weights.checkpoints_dir() / model.weights_filename} (and $RESNET_DESKTOP_WEIGHTS)")
+            print(f"  to get them: {weights.remedy(name)}")
     print(f"In use: {spec.name}" + (f"  ({notice})" if notice else ""))
     try:
         from resnet_desktop.core.classify import available_backends
