@@ -1,0 +1,134 @@
+"""The grid's item model, tested without a view."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from resnet_desktop.core.library import PhotoRow
+from resnet_desktop.gui.photo_model import (
+    PHOTO_IDS_MIME,
+    ConfidenceRole,
+    ErrorRole,
+    IdRole,
+    LabelVisibleRole,
+    PathRole,
+    PhotoListModel,
+    StatusRole,
+    TopLabelRole,
+)
+
+
+def make_row(
+    i: int, *, status: str = "ok", label: str | None = "tabby", p: float | None = 0.9, **kw
+) -> PhotoRow:
+    fields = dict(
+        id=i,
+        path=f"/photos/img_{i:03d}.jpg",
+        size=1000 + i,
+        mtime_ns=i,
+        content_hash=f"h{i}",
+        width=640,
+        height=480,
+        taken_at=None,
+        camera=None,
+        added_at="2024-01-01T00:00:00",
+        status=status,
+        error=None,
+        model="resnet18",
+        top_label=label,
+        top_probability=p,
+    )
+    fields.update(kw)
+    return PhotoRow(**fields)
+
+
+@pytest.fixture
+def model(qapp):
+    m = PhotoListModel()
+    m.reset_rows([make_row(i) for i in range(1, 6)])
+    return m
+
+
+def test_rows_and_roles(model):
+    assert model.rowCount() == 5
+    assert model.rowCount(model.index(0)) == 0  # a list: items have no children
+    index = model.index(2)
+    assert index.data(IdRole) == 3
+    assert index.data(PathRole) == "/photos/img_003.jpg"
+    assert index.data(Qt.ItemDataRole.DisplayRole) == "img_003.jpg"
+    assert index.data(TopLabelRole) == "tabby"
+    assert index.data(ConfidenceRole) == pytest.approx(0.9)
+    assert index.data(StatusRole) == "ok"
+    assert "tabby (90%)" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert model.data(QModelIndex(), IdRole) is None
+
+
+def test_failed_row_exposes_its_reason(model):
+    model.update_rows([make_row(2, status="failed", label=None, p=None, error="truncated JPEG")])
+    index = model.index(1)
+    assert index.data(StatusRole) == "failed"
+    assert index.data(ErrorRole) == "truncated JPEG"
+    assert "truncated JPEG" in index.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_label_hidden_below_threshold(model):
+    model.update_rows([make_row(1, p=0.1)])
+    model.confidence_threshold = 0.2
+    assert model.index(0).data(LabelVisibleRole) is False
+    assert model.index(1).data(LabelVisibleRole) is True
+
+
+def test_update_emits_data_changed_only_for_changed_rows(model, qtbot):
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, roles=(): changed.append((a.row(), b.row())))
+    rows = model.rows()
+    rows[3] = dataclasses.replace(rows[3], top_label="espresso", top_probability=0.7)
+    model.update_rows(rows)  # four identical rows, one changed
+    assert changed == [(3, 3)]
+    assert model.index(3).data(TopLabelRole) == "espresso"
+
+
+def test_merge_inserts_new_rows_and_keeps_existing_order(model):
+    inserted: list[tuple[int, int]] = []
+    resets: list[bool] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.modelReset.connect(lambda: resets.append(True))
+    # the query now returns the rows in another order plus two new ones, one row gone
+    new_rows = [
+        make_row(7),
+        make_row(5),
+        make_row(4, label="espresso"),
+        make_row(3),
+        make_row(1),
+        make_row(6),
+    ]
+    model.merge_rows(new_rows, keep_order=True)
+    assert not resets
+    assert model.ids() == [1, 3, 4, 5, 7, 6]  # 2 removed, survivors in place, new at the end
+    assert inserted == [(4, 5)]
+    assert model.index(model.row_of(4)).data(TopLabelRole) == "espresso"
+
+
+def test_merge_without_keep_order_resorts(model):
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    model.merge_rows([make_row(i) for i in (5, 4, 3, 2, 1)], keep_order=False)
+    assert resets and model.ids() == [5, 4, 3, 2, 1]
+
+
+def test_drag_mime_carries_photo_ids(model):
+    mime = model.mimeData([model.index(0), model.index(4)])
+    assert bytes(mime.data(PHOTO_IDS_MIME)).decode() == "1,5"
+    assert model.flags(model.index(0)) & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def test_remove_ids(model):
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _p, a, b: removed.append((a, b)))
+    model.remove_ids([2, 4])
+    assert model.ids() == [1, 3, 5]
+    assert sorted(removed) == [(1, 1), (3, 3)]
+    assert model.row_of(5) == 2
