@@ -258,7 +258,6 @@ class Library:
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open library {self.path}: {exc}") from exc
         try:
-            self._configure()
             self._migrate(existed)
         except BaseException:
             self._db.close()
@@ -266,33 +265,44 @@ class Library:
 
     # ---------------------------------------------------------------- setup
 
-    def _configure(self) -> None:
+    def _check(self, existed: bool) -> int:
+        """Read the schema version without writing anything: a foreign file stays untouched."""
         try:
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL").fetchone()
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"{self.path} is not a ResNet Desktop library ({exc})") from exc
-
-    def _migrate(self, existed: bool) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            return
         if version > SCHEMA_VERSION:
             raise LibraryError(
                 f"{self.path} has schema version {version}, newer than this program's "
                 f"{SCHEMA_VERSION}; update ResNet Desktop to open it"
             )
-        if version == 0 and existed:
-            tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-            if tables:
-                raise LibraryError(f"{self.path} is an SQLite file but not a ResNet Desktop library")
+        if version == 0 and existed and tables:
+            raise LibraryError(f"{self.path} is an SQLite file but not a ResNet Desktop library")
+        return version
+
+    def _configure(self) -> None:
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._db.execute("PRAGMA journal_mode = WAL").fetchone()
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self, existed: bool) -> None:
+        version = self._check(existed)
+        self._configure()
+        if version == SCHEMA_VERSION:
+            return
         if existed and version > 0:
             self._backup(version)
-        for step in range(version, SCHEMA_VERSION):
+        while True:
+            # Re-read the version inside the write lock: another thread or process may have
+            # created or upgraded the file while this one waited.
+            self._db.execute("BEGIN IMMEDIATE")
+            step = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if step >= SCHEMA_VERSION:
+                self._db.execute("COMMIT")
+                return
             try:
-                self._db.execute("BEGIN IMMEDIATE")
                 MIGRATIONS[step](self._db)
                 self._db.execute(f"PRAGMA user_version = {step + 1}")
                 self._db.execute("COMMIT")
@@ -712,7 +722,7 @@ class Library:
             "predictions": self._db.execute("SELECT count(*) FROM predictions").fetchone()[0],
             "user_tags": self._db.execute("SELECT count(*) FROM tags").fetchone()[0],
             "albums": self._db.execute("SELECT count(*) FROM albums").fetchone()[0],
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": self._db.execute("PRAGMA user_version").fetchone()[0],
         }
 
     # ---------------------------------------------------------------- albums
