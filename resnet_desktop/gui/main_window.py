@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -168,12 +168,15 @@ class ProgressPanel(QWidget):
 
 
 def format_duration(seconds: float) -> str:
+    translate = QCoreApplication.translate
     seconds = max(0, int(round(seconds)))
     if seconds < 60:
-        return f"{seconds} s"
+        return translate("ProgressPanel", "%1 s").replace("%1", str(seconds))
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        text = translate("ProgressPanel", "%1 min %2 s")
+        return text.replace("%1", str(seconds // 60)).replace("%2", f"{seconds % 60:02d}")
+    text = translate("ProgressPanel", "%1 h %2 min")
+    return text.replace("%1", str(seconds // 3600)).replace("%2", f"{seconds % 3600 // 60:02d}")
 
 
 class MainWindow(QMainWindow):
