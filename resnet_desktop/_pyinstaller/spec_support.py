@@ -82,16 +82,22 @@ _QT_UNWANTED_FILES = (
 def app_metadata(pyproject: Path) -> dict[str, str]:
     """Name, version and command name from pyproject.toml; the window title from the package.
 
-    The spec reads pyproject so a release only bumps the version in one place (the test
-    checks ``resnet_desktop.__version__`` agrees with it).
+    pyproject is the one place a release bumps the version. The frozen app reports
+    ``resnet_desktop.__version__`` (self-test, About box), so a mismatch stops the build
+    instead of shipping a bundle that names the wrong version.
     """
     project = tomllib.loads(Path(pyproject).read_text(encoding="utf-8"))["project"]
     scripts = project.get("scripts", {})
     script = next((name for name, target in scripts.items() if target == "resnet_desktop.cli:main"), None)
     if script is None:
         raise SystemExit(f"{pyproject}: [project.scripts] has no entry for resnet_desktop.cli:main")
-    from resnet_desktop import APP_NAME
+    from resnet_desktop import APP_NAME, __version__
 
+    if project["version"] != __version__:
+        raise SystemExit(
+            f"{pyproject} says version {project['version']} but resnet_desktop.__version__ is "
+            f"{__version__}; make them agree before building"
+        )
     return {"name": project["name"], "version": project["version"], "title": APP_NAME, "script": script}
 
 
