@@ -149,6 +149,7 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _placeholder(self, painter: QPainter, rect: QRect, status: str | None) -> None:
+        painter.save()
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor("#fdecea") if status == "failed" else QColor(0, 0, 0, 18))
         painter.drawRoundedRect(rect, 4, 4)
@@ -157,3 +158,4 @@ class PhotoDelegate(QStyledItemDelegate):
         font.setPointSizeF(max(10.0, rect.height() / 6))
         painter.setFont(font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "!" if status == "failed" else "…")
+        painter.restore()

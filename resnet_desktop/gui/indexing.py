@@ -55,7 +55,7 @@ class IndexController(QObject):
     progress = Signal(object)
     scanned = Signal(list)
     photos_done = Signal(list)
-    finished = Signal(object)  # IndexSummary, or None after an error
+    finished = Signal(list)  # [IndexSummary], or [None] after an error (never a bare None: see tasks.py)
     error = Signal(str)
 
     def __init__(self, make_indexer: Callable[[], Any], parent: QObject | None = None) -> None:
@@ -126,6 +126,6 @@ class IndexController(QObject):
             return
         self._thread = None
         thread.deleteLater()
-        self.finished.emit(self._last_summary)
+        self.finished.emit([self._last_summary])
         if not self._closing:
             self._start_next()

@@ -436,7 +436,8 @@ class MainWindow(QMainWindow):
         if not self._closing:
             self.progress_panel.show_progress(progress)
 
-    def _on_index_finished(self, summary: Any) -> None:
+    def _on_index_finished(self, boxed: list) -> None:
+        summary = boxed[0]
         self.last_summary = summary
         if self.indexer.running:
             return  # the next queued run started

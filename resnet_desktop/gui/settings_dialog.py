@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -74,6 +74,9 @@ class SettingsDialog(QDialog):
         model_form.addRow(self.tr("Model in use:"), self.model_combo)
         self.weights_label = QLabel(self.tr("Checking…"))
         self.weights_label.setWordWrap(True)
+        # room for three lines: the status text arrives after the dialog has been laid out
+        self.weights_label.setMinimumHeight(self.weights_label.fontMetrics().lineSpacing() * 3 + 4)
+        self.weights_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         model_form.addRow(self.tr("ResNet-18 weights:"), self.weights_label)
         buttons = QHBoxLayout()
         self.download_button = QPushButton(self.tr("Download…"))
@@ -132,8 +135,8 @@ class SettingsDialog(QDialog):
         else:
             self.weights_label.setText(
                 self.tr(
-                    "Not installed (%1). Tagging uses EfficientNet-Lite0 until you download or import them."
-                ).replace("%1", text)
+                    "Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them."
+                ).replace("%1", text.strip())
             )
 
     def start_download(self) -> None:

@@ -36,9 +36,14 @@ def pool(name: str) -> QThreadPool:
 
 
 class _Relay(QObject):
-    """Carries a task's outcome back to the thread that created it (the GUI thread)."""
+    """Carries a task's outcome back to the thread that created it (the GUI thread).
 
-    succeeded = Signal(object)
+    Results travel inside a one-item list: PySide6 mis-counts references when ``None`` itself
+    goes through an ``object`` signal across threads, which on Python 3.11 eventually frees
+    ``None`` and aborts the interpreter.
+    """
+
+    succeeded = Signal(list)
     failed = Signal(str)
 
 
@@ -60,7 +65,7 @@ class _Task(QRunnable):
                 self._relay.failed.emit(f"{type(exc).__name__}: {exc}")
             return
         if not _stopping.is_set():
-            self._relay.succeeded.emit(result)
+            self._relay.succeeded.emit([result])
 
 
 _live_relays: set[_Relay] = set()
@@ -78,10 +83,10 @@ def run_task(
     relay = _Relay()
     _live_relays.add(relay)
 
-    def finished(result: Any) -> None:
+    def finished(boxed: list) -> None:
         _live_relays.discard(relay)
         if on_done is not None:
-            on_done(result)
+            on_done(boxed[0])
 
     def errored(message: str) -> None:
         _live_relays.discard(relay)

@@ -132,82 +132,82 @@
         <translation>无法打开图库：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="446" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="447" />
         <source>Tagged %1 photos</source>
         <translation>已为 %1 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="448" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="449" />
         <source>Stopped; %1 photos tagged, the rest resume next time</source>
         <translation>已停止；已为 %1 张照片打标签，其余的将在下次继续</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="452" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="453" />
         <source>%1 could not be read (see Failed)</source>
         <translation>%1 张无法读取（见“失败”）</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="461" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="462" />
         <source>Tagging stopped: %1</source>
         <translation>打标签已停止：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="540" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="541" />
         <source>Could not read the library: %1</source>
         <translation>无法读取图库：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="587" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="588" />
         <source>Remove from Library</source>
         <translation>从图库中移除</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="588" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="589" />
         <source>Remove %1 photo(s) from the library? The files stay on disk.</source>
         <translation>要从图库中移除 %1 张照片吗？文件仍保留在磁盘上。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="611" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="612" />
         <source>Could not save: %1</source>
         <translation>无法保存：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="625" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="626" />
         <source>New Album</source>
         <translation>新建相册</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="625" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="626" />
         <source>Album name:</source>
         <translation>相册名称：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="670" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="671" />
         <source>Delete Album</source>
         <translation>删除相册</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="671" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="672" />
         <source>Delete the album “%1”? Its photos stay in the library.</source>
         <translation>要删除相册“%1”吗？其中的照片仍保留在图库中。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="689" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="690" />
         <source>Add Photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="689" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="690" />
         <source>Photos (%1)</source>
         <translation>照片 (%1)</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="694" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="695" />
         <source>Add Folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="718" />
+        <location filename="../../resnet_desktop/gui/main_window.py" line="719" />
         <source>The new library file is used after tagging finishes.</source>
         <translation>打标签完成后将使用新的图库文件。</translation>
     </message>
@@ -497,82 +497,82 @@
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="77" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="80" />
         <source>ResNet-18 weights:</source>
         <translation>ResNet-18 权重：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="79" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="82" />
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="81" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="84" />
         <source>Import File…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="83" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="86" />
         <source>Cancel Download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="96" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="99" />
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="103" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="106" />
         <source>Labels below this confidence are not shown on tiles.</source>
         <translation>置信度低于此值的标签不会显示在缩略图上。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="104" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="107" />
         <source>Show labels from:</source>
         <translation>显示标签的最低置信度：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="108" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="111" />
         <source>Decoding threads:</source>
         <translation>解码线程数：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="131" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="134" />
         <source>Installed: %1</source>
         <translation>已安装：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="135" />
-        <source>Not installed (%1). Tagging uses EfficientNet-Lite0 until you download or import them.</source>
-        <translation>未安装（%1）。在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="138" />
+        <source>Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them.</source>
+        <translation>未安装：%1 在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="151" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="154" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="183" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="186" />
         <source>Import ResNet-18 weights</source>
         <translation>导入 ResNet-18 权重</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="183" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="186" />
         <source>PyTorch weights (*.pth *.pt)</source>
         <translation>PyTorch 权重 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="191" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="194" />
         <source>Checking the file…</source>
         <translation>正在检查文件…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="203" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="206" />
         <source>Library file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="205" />
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="208" />
         <source>Library (*.sqlite3 *.db)</source>
         <translation>图库 (*.sqlite3 *.db)</translation>
     </message>
