@@ -86,7 +86,7 @@ def test_each_rule_key_filters(photos):
     assert match(lib, ids, {"labels_any": ["vehicles"]}) == {"car"}  # category
     assert match(lib, ids, {"labels_any": ["my car"]}) == {"car"}  # user tag
     assert match(lib, ids, {"min_confidence": 0.5}) == {"cat", "dog"}
-    assert match(lib, ids, {"max_confidence": 0.1}) == {"vague", "pending", "broken"}
+    assert match(lib, ids, {"max_confidence": 0.1}) == {"vague"}  # only classified photos
     # dates: EXIF capture time, else the file's date (2020-09-13 for "car")
     assert match(lib, ids, {"date_from": "2024-01-01"}) == {"cat", "vague"}
     assert match(lib, ids, {"date_to": "2024-12-31", "date_from": "2024-12-31"}) == {"vague"}  # inclusive

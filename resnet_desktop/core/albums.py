@@ -31,7 +31,7 @@ RULE_KEYS = {
     "labels_any": "list of label words or categories, any may match",
     "labels_all": "list of label words or categories, all must match",
     "min_confidence": "number 0..1: lowest probability a label may have to count",
-    "max_confidence": "number 0..1: the photo's best label is below this",
+    "max_confidence": "number 0..1: the photo was classified and its best label is below this",
     "date_from": "date YYYY-MM-DD (photo taken on or after; file date if no EXIF date)",
     "date_to": "date YYYY-MM-DD (photo taken on or before)",
     "folder": "folder path; photos in it and its subfolders",
@@ -50,10 +50,8 @@ BUILTIN_ALBUMS: dict[str, dict] = {
     "failed": {"status": "failed"},
 }
 
-_REMOVED = (
-    "NOT EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.photo_id AND t.state = 'removed' "
-    "AND t.tag = p.label)"
-)
+# predictions.hidden marks a label the user removed from that photo (kept in sync by Library).
+_REMOVED = "p.hidden = 0"
 
 
 @functools.lru_cache(maxsize=1)
@@ -173,19 +171,13 @@ def compile_rule(rule: Any) -> tuple[str, list]:
     for term in all_terms:
         sql, p = term_condition(term, min_conf)
         add(sql, *p)
+    # photos.best_probability: the best label the user did not remove; 0 when the user removed
+    # them all, NULL for a photo never classified (so max_confidence only picks classified ones)
     if "min_confidence" in rule and not any_terms and not all_terms:
-        add(
-            f"EXISTS (SELECT 1 FROM predictions p WHERE p.photo_id = ph.id AND p.probability >= ? "
-            f"AND {_REMOVED})",
-            min_conf,
-        )
+        add("ph.best_probability >= ?", min_conf)
     if "max_confidence" in rule:
         value = _number("max_confidence", rule["max_confidence"], 0.0, 1.0)
-        add(
-            f"NOT EXISTS (SELECT 1 FROM predictions p WHERE p.photo_id = ph.id AND p.probability >= ? "
-            f"AND {_REMOVED})",
-            value,
-        )
+        add("ph.best_probability < ?", value)
     if "date_from" in rule:
         value, _ = _date("date_from", rule["date_from"])
         add("ph.sort_date >= ?", value)

@@ -164,11 +164,18 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
             status        TEXT    NOT NULL DEFAULT 'pending'
                           CHECK (status IN ('pending', 'ok', 'failed', 'missing')),
             error         TEXT,
-            model         TEXT
+            model         TEXT,
+            top_label        TEXT,
+            top_probability  REAL,
+            best_probability REAL
         );
         CREATE INDEX photos_hash ON photos (content_hash);
         CREATE INDEX photos_status ON photos (status);
-        CREATE INDEX photos_sort_date ON photos (sort_date, id);
+        CREATE INDEX photos_best ON photos (best_probability);
+        CREATE INDEX photos_confidence ON photos (top_probability DESC, id);
+        -- the grid's order, covering the columns the built-in albums filter on, so "all",
+        -- "recent", "untagged" and "failed" read this index alone, already sorted
+        CREATE INDEX photos_sort_date ON photos (sort_date, id, status, added_at, best_probability);
         CREATE INDEX photos_added ON photos (added_at, id);
         CREATE INDEX photos_folder ON photos (folder);
 
@@ -179,9 +186,10 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
             label        TEXT    NOT NULL,
             probability  REAL    NOT NULL,
             model        TEXT,
+            hidden       INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (photo_id, rank)
         ) WITHOUT ROWID;
-        CREATE INDEX predictions_class ON predictions (class_index, probability);
+        CREATE INDEX predictions_class ON predictions (class_index, hidden, probability);
 
         CREATE TABLE tags (
             photo_id    INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
@@ -228,15 +236,15 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1]
 
 _PHOTO_COLUMNS = (
     "ph.id, ph.path, ph.size, ph.mtime_ns, ph.content_hash, ph.width, ph.height, ph.taken_at, "
-    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, p1.label, p1.probability"
+    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, ph.top_label, ph.top_probability"
 )
-_PHOTO_FROM = "photos ph LEFT JOIN predictions p1 ON p1.photo_id = ph.id AND p1.rank = 1"
+_PHOTO_FROM = "photos ph"
 
 _ORDER = {
     "taken": "ph.sort_date DESC, ph.id DESC",
     "added": "ph.added_at DESC, ph.id DESC",
     "name": "ph.name COLLATE NOCASE ASC, ph.id ASC",
-    "confidence": "p1.probability DESC NULLS LAST, ph.id ASC",
+    "confidence": "ph.top_probability DESC, ph.id ASC",  # NULL sorts last in DESC
 }
 
 
@@ -463,6 +471,7 @@ class Library:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 rows,
             )
+            self._refresh_derived(photo_id)
             self._db.execute("DELETE FROM embeddings WHERE photo_id = ?", (photo_id,))
             if embedding is not None:
                 import numpy as np
@@ -472,6 +481,27 @@ class Library:
                     "INSERT INTO embeddings (photo_id, model, dim, vector) VALUES (?, ?, ?, ?)",
                     (photo_id, model or "", int(vector.size), vector.tobytes()),
                 )
+
+    def _refresh_derived(self, photo_id: int) -> None:
+        """Recompute what is stored twice for speed: which predictions the user removed
+        (``predictions.hidden``), the model's first guess and the best remaining probability
+        (``photos.top_label``, ``top_probability``, ``best_probability``)."""
+        self._db.execute(
+            "UPDATE predictions SET hidden = EXISTS (SELECT 1 FROM tags t "
+            "WHERE t.photo_id = predictions.photo_id AND t.tag = predictions.label AND t.state = 'removed') "
+            "WHERE photo_id = ?",
+            (photo_id,),
+        )
+        self._db.execute(
+            "UPDATE photos SET "
+            "top_label = (SELECT label FROM predictions WHERE photo_id = photos.id ORDER BY rank LIMIT 1), "
+            "top_probability = (SELECT probability FROM predictions WHERE photo_id = photos.id "
+            "ORDER BY rank LIMIT 1), "
+            "best_probability = coalesce((SELECT max(probability) FROM predictions "
+            "WHERE photo_id = photos.id AND hidden = 0), CASE WHEN model IS NULL THEN NULL ELSE 0 END) "
+            "WHERE id = ?",
+            (photo_id,),
+        )
 
     def save_failure(
         self, photo_id: int, reason: str, *, size: int | None = None, mtime_ns: int | None = None
@@ -515,6 +545,7 @@ class Library:
                     (photo_id, other[0]),
                 )
                 self._db.execute("DELETE FROM photos WHERE id = ?", (other[0],))
+                self._refresh_derived(photo_id)
             cur = self._db.execute(
                 "UPDATE photos SET path = ?, folder = ?, name = ?, size = ?, mtime_ns = ?, "
                 "sort_date = CASE WHEN taken_at IS NULL THEN ? ELSE sort_date END, "
@@ -563,6 +594,7 @@ class Library:
                     "created_at = excluded.created_at, tag = excluded.tag",
                     (photo_id, tag, state, now),
                 )
+            self._refresh_derived(photo_id)
 
     # ---------------------------------------------------------------- reads
 
@@ -614,10 +646,7 @@ class Library:
     ) -> list[int]:
         """Like photos() but only the ids: cheap enough to list 100k rows for a lazy grid."""
         where, params = self._where(rule, search, min_confidence)
-        join = (
-            "LEFT JOIN predictions p1 ON p1.photo_id = ph.id AND p1.rank = 1" if sort == "confidence" else ""
-        )
-        sql = f"SELECT ph.id FROM photos ph {join} WHERE {where} ORDER BY {self._order(sort)}"
+        sql = f"SELECT ph.id FROM photos ph WHERE {where} ORDER BY {self._order(sort)}"
         sql, params = self._page(sql, params, limit, offset)
         return [r[0] for r in self._db.execute(sql, params)]
 
@@ -685,14 +714,17 @@ class Library:
     def label_counts(self, limit: int = 20, min_confidence: float = 0.0) -> list[tuple[str, int]]:
         """Most frequent labels: photos per predicted label (any of the top-k) at or above the
         threshold, leaving out labels the user removed from a photo."""
-        rows = self._db.execute(
-            "SELECT p.label, count(DISTINCT p.photo_id) AS n FROM predictions p "
-            "WHERE p.probability >= ? AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.photo_id = p.photo_id "
-            "AND t.tag = p.label AND t.state = 'removed') "
-            "GROUP BY p.class_index ORDER BY n DESC, p.label LIMIT ?",
-            (float(min_confidence), int(limit)),
+        # Count over the covering (class_index, hidden, probability) index, then name the classes:
+        # reading the label of every prediction would cost a table lookup per row.
+        counts = self._db.execute(
+            "SELECT class_index, count(*) FROM predictions WHERE hidden = 0 AND probability >= ? "
+            "GROUP BY class_index",
+            (float(min_confidence),),
         ).fetchall()
-        return [(label, n) for label, n in rows]
+        name_of = "SELECT label FROM predictions WHERE class_index = ? LIMIT 1"
+        named = [(self._db.execute(name_of, (c,)).fetchone()[0], n) for c, n in counts]
+        named.sort(key=lambda item: (-item[1], item[0]))
+        return named[: int(limit)]
 
     def user_tag_counts(self) -> list[tuple[str, int]]:
         rows = self._db.execute(
