@@ -60,12 +60,26 @@ Runner = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def available_backends() -> list[str]:
-    """Backends that can run here, preferred first (checked without importing them)."""
+    """Backends that can run here, preferred first, described for people.
+
+    e.g. ["onnx (onnxruntime 1.32.0)", "torch 2.14.1 (cpu)"]. Imports torch (to ask about
+    CUDA) when it is installed, so call it for diagnostics, not on a hot path.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
     found = []
     if importlib.util.find_spec("onnxruntime") is not None:
-        found.append("onnx")
+        try:
+            found.append(f"onnx (onnxruntime {version('onnxruntime')})")
+        except PackageNotFoundError:  # a frozen app may lack the metadata
+            found.append("onnx (onnxruntime)")
     if importlib.util.find_spec("torch") is not None:
-        found.append("torch")
+        try:
+            import torch
+
+            found.append(f"torch {torch.__version__} ({'cuda' if torch.cuda.is_available() else 'cpu'})")
+        except Exception:  # a broken torch install is not a usable backend
+            pass
     return found
 
 
