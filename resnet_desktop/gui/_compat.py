@@ -21,6 +21,10 @@ def make_none_immortal() -> bool:
     """Give ``None`` a reference count no bug can exhaust; True when it was needed and applied."""
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
+    import PySide6
+
+    if not PySide6.__version__.startswith("6.12."):
+        return False  # pyproject excludes 6.12.0; this only guards an install that forced it
     if sys.getrefcount(None) > _HEADROOM // 2:
         return False  # done already
     # ob_refcnt is the first field of every PyObject in release builds of CPython.
