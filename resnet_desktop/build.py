@@ -1,6 +1,6 @@
 """Build the offline desktop app in one step: ``python -m resnet_desktop.build``.
 
-1. Export the models to ONNX into ``resources/models/`` (EfficientNet-Lite0 always, from
+1. Export the models to ONNX into ``build/models/`` (EfficientNet-Lite0 always, from
    its pip package; ResNet-18 when the official ``resnet18-f37072fd.pth`` is on this
    machine) and write ``manifest.json`` saying what was exported from which weights.
 2. Run PyInstaller on ``build.spec``: ``dist/ResNet Desktop/`` (one folder).
@@ -27,7 +27,9 @@ from resnet_desktop.core.models import DEFAULT_MODEL, FALLBACK_MODEL, get_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_FILE = ROOT / "build.spec"
-DEFAULT_MODELS_DIR = ROOT / "resources" / "models"
+#: Not resources/models: an export left there would count as "bundled" for a development
+#: run of the app and win over the hub cache (weights.locate), even after the weights change.
+DEFAULT_MODELS_DIR = ROOT / "build" / "models"
 MANIFEST = "manifest.json"
 
 
@@ -189,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--models-dir",
         type=Path,
         default=DEFAULT_MODELS_DIR,
-        help="where to export the models (default: resources/models)",
+        help="where to export the models (default: build/models)",
     )
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default: dist)")
     parser.add_argument("--work", type=Path, default=ROOT / "build", help="PyInstaller's work folder")
