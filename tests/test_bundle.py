@@ -172,6 +172,7 @@ def test_strip_leaves_wheel_repaired_libraries_alone(tmp_path):
     lib.write_bytes(b"not an elf file")
     entries = [
         ("numpy.libs/libscipy_openblas64_.so", str(lib), "BINARY"),
+        ("libgfortran.so.5", "/venv/site-packages/numpy.libs/libgfortran.so.5", "BINARY"),
         ("PIL/_imaging.so", str(lib), "EXTENSION"),
         ("resnet_desktop/resources/x.json", str(lib), "DATA"),
     ]

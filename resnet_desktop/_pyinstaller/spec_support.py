@@ -179,9 +179,16 @@ def prune_qt(binaries: Iterable, datas: Iterable) -> tuple[list, list]:
     return kept_binaries, kept_datas
 
 
-def _is_wheel_repaired(dest: str) -> bool:
-    """Libraries auditwheel vendored into ``<package>.libs/`` (numpy.libs, pillow.libs, ...)."""
-    return any(part.endswith(".libs") for part in PurePosixPath(dest.replace("\\", "/")).parts[:-1])
+def _is_wheel_repaired(*paths: str) -> bool:
+    """Libraries auditwheel vendored into ``<package>.libs/`` (numpy.libs, pillow.libs, ...).
+
+    Judged by the source path as well as the bundle path: PyInstaller puts such a library
+    at the top of the bundle when it finds it as a dependency outside a site-packages it
+    recognises (an editable install reaching its packages through a .pth, for example).
+    """
+    return any(
+        part.endswith(".libs") for path in paths for part in PurePosixPath(path.replace("\\", "/")).parts[:-1]
+    )
 
 
 def strip_binaries(binaries: Iterable, cache_dir: Path, strip: str = "strip") -> list:
@@ -202,7 +209,7 @@ def strip_binaries(binaries: Iterable, cache_dir: Path, strip: str = "strip") ->
     cache_dir.mkdir(parents=True, exist_ok=True)
     result = []
     for dest, src, typecode in binaries:
-        if typecode not in ("BINARY", "EXTENSION") or _is_wheel_repaired(dest):
+        if typecode not in ("BINARY", "EXTENSION") or _is_wheel_repaired(dest, src):
             result.append((dest, src, typecode))
             continue
         stat = Path(src).stat()
