@@ -1,9 +1,11 @@
 """Entry script of the PyInstaller bundle: the same ``resnet-desktop`` command as a pip install.
 
-Kept outside the package so PyInstaller analyses it as a plain script; everything it does
-lives in ``resnet_desktop.cli`` (``--self-test`` included).
+Kept apart from the package's ``__main__`` so PyInstaller analyses it as a plain script;
+everything it does lives in ``resnet_desktop.cli`` (``--self-test`` included). The
+``__main__`` guard keeps a stray import of this module from starting the app.
 """
 
-from resnet_desktop.cli import main
+if __name__ == "__main__":
+    from resnet_desktop.cli import main
 
-raise SystemExit(main())
+    raise SystemExit(main())
