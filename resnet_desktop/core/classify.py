@@ -270,6 +270,8 @@ def _build(spec: ModelSpec, info: WeightsInfo, backend: str, threads: int | None
             raise WeightsError(
                 f"Exporting {path} to ONNX needs torch, which is not installed ({exc})."
             ) from exc
+        except RuntimeError as exc:  # the exporting child process failed
+            raise WeightsError(f"{exc}. Try --backend torch, or reinstall torch.") from exc
         return Classifier(
             spec, "onnx", _onnx_runner(exported, threads), weights_path=path, onnx_path=exported
         )

@@ -11,12 +11,16 @@ pip package's folder.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
 
 from resnet_desktop.core.paths import data_dir
-from resnet_desktop.core.weights import checkpoints_dir
+from resnet_desktop.core.weights import WeightsError, checkpoints_dir
+
+_EXIT_WEIGHTS_ERROR = 3
 
 INPUT_NAME = "input"
 OUTPUT_NAMES = ("logits", "embedding")
@@ -50,12 +54,19 @@ def find_cached(model: str, weights_path: Path, weights_sha256: str) -> Path | N
     return None
 
 
-def export(model: str, weights_path: Path, out_path: Path) -> Path:
+def export(model: str, weights_path: Path, out_path: Path, *, isolated: bool = True) -> Path:
     """Export ``model`` with ``weights_path`` to ``out_path`` (atomic; batch axis dynamic).
 
     The graph has one input ("input", N x 3 x 224 x 224 float32) and two outputs, the
     logits and the pooled embedding (see models.with_embedding).
+
+    ``isolated`` runs the export in a child process. Importing torch and tracing the model
+    holds the GIL for long stretches (the desktop app's window would freeze for a few
+    hundred milliseconds at a time) and leaves several hundred MB of torch in the process
+    for good; a child process gives both back when it exits.
     """
+    if isolated and not getattr(sys, "frozen", False):  # a frozen app has no torch to export with
+        return _export_in_child(model, weights_path, out_path)
     import torch
 
     from resnet_desktop.core.models import build_torch_model, get_spec, with_embedding
@@ -95,6 +106,7 @@ def export(model: str, weights_path: Path, out_path: Path) -> Path:
                     output_names=list(OUTPUT_NAMES),
                     dynamic_shapes=({0: batch},),
                 )
+        os.chmod(tmp, 0o644)  # mkstemp made it private; an export is no secret
         os.replace(tmp, out_path)
     finally:
         if tmp.exists():
@@ -128,3 +140,29 @@ def export_cached(model: str, weights_path: Path, weights_sha256: str) -> Path:
                     pass
         return target
     raise OSError(f"cannot write the ONNX export for {model}: {last_error}")
+
+
+def _export_in_child(model: str, weights_path: Path, out_path: Path) -> Path:
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    command = [sys.executable, "-m", "resnet_desktop.core.onnx_export", model, str(weights_path), str(out_path)]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode == _EXIT_WEIGHTS_ERROR:
+        raise WeightsError(result.stderr.strip())
+    if result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        if "Permission denied" in result.stderr or "No space left" in result.stderr:
+            raise OSError(detail)
+        raise RuntimeError(f"exporting {model} from {weights_path} to ONNX failed: {detail}")
+    return out_path
+
+
+if __name__ == "__main__":
+    # python -m resnet_desktop.core.onnx_export MODEL WEIGHTS OUT  (used by export(isolated=True))
+    _model, _weights, _out = sys.argv[1:4]
+    try:
+        export(_model, Path(_weights), Path(_out), isolated=False)
+    except WeightsError as _exc:
+        print(_exc, file=sys.stderr)
+        raise SystemExit(_EXIT_WEIGHTS_ERROR) from None
