@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from resnet_desktop.gui.photo_model import (
@@ -22,9 +22,11 @@ class PhotoDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.tile = 160
+        self._placeholders: dict[tuple[int, int, str], QPixmap] = {}
 
     def set_tile_size(self, side: int) -> None:
         self.tile = side
+        self._placeholders.clear()
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         text_h = QFontMetrics(option.font).height() * TEXT_LINES + 6
@@ -149,13 +151,28 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _placeholder(self, painter: QPainter, rect: QRect, status: str | None) -> None:
-        painter.save()
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#fdecea") if status == "failed" else QColor(0, 0, 0, 18))
-        painter.drawRoundedRect(rect, 4, 4)
-        painter.setPen(QPen(QColor("#c62828") if status == "failed" else QColor(0, 0, 0, 70)))
-        font = painter.font()
-        font.setPointSizeF(max(10.0, rect.height() / 6))
-        painter.setFont(font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "!" if status == "failed" else "…")
-        painter.restore()
+        """A tile without its thumbnail yet: drawn once per size and kind, then blitted.
+
+        While tagging runs most visible tiles are placeholders and repaint often; drawing
+        rounded rects and large text for each one every time is what made the grid stall.
+        """
+        kind = "failed" if status == "failed" else "waiting"
+        key = (rect.width(), rect.height(), kind)
+        pixmap = self._placeholders.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(rect.size())
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            local = QRect(0, 0, rect.width(), rect.height())
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#fdecea") if kind == "failed" else QColor(0, 0, 0, 18))
+            p.drawRoundedRect(local, 4, 4)
+            p.setPen(QPen(QColor("#c62828") if kind == "failed" else QColor(0, 0, 0, 70)))
+            font = painter.font()
+            font.setPointSizeF(max(10.0, rect.height() / 6))
+            p.setFont(font)
+            p.drawText(local, Qt.AlignmentFlag.AlignCenter, "!" if kind == "failed" else "…")
+            p.end()
+            self._placeholders[key] = pixmap
+        painter.drawPixmap(rect.topLeft(), pixmap)

@@ -147,7 +147,7 @@ class PhotoListModel(QAbstractListModel):
             if new is not old:
                 if _row_key(new) != _row_key(old):
                     changed.append(i)
-                self._rows[i] = new
+                self._replace(i, new)
         self._emit_changed(changed)
         # insertions at the end
         fresh = [r for r in rows if r.id not in self._index_of]
@@ -167,7 +167,7 @@ class PhotoListModel(QAbstractListModel):
                 continue
             if _row_key(new) != _row_key(self._rows[i]):
                 changed.append(i)
-            self._rows[i] = new
+            self._replace(i, new)
         self._emit_changed(changed)
 
     def remove_ids(self, ids: Sequence[int]) -> None:
@@ -179,18 +179,30 @@ class PhotoListModel(QAbstractListModel):
         self._reindex()
 
     def refresh_hash(self, content_hash: str) -> None:
-        """A thumbnail arrived: repaint the tiles that show it."""
-        for i, r in enumerate(self._rows):
-            if r.content_hash == content_hash:
-                idx = self.index(i)
-                self.dataChanged.emit(idx, idx, [ThumbnailRole])
+        """A thumbnail arrived: repaint the tiles that show it (looked up, not scanned: 50k rows)."""
+        for i in self._rows_of_hash.get(content_hash, ()):
+            idx = self.index(i)
+            self.dataChanged.emit(idx, idx, [ThumbnailRole])
 
     def repaint_all(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
+    def _replace(self, i: int, new: Any) -> None:
+        old_hash = self._rows[i].content_hash
+        if new.content_hash != old_hash:
+            if old_hash:
+                self._rows_of_hash[old_hash].remove(i)
+            if new.content_hash:
+                self._rows_of_hash.setdefault(new.content_hash, []).append(i)
+        self._rows[i] = new
+
     def _reindex(self) -> None:
         self._index_of = {r.id: i for i, r in enumerate(self._rows)}
+        self._rows_of_hash: dict[str, list[int]] = {}
+        for i, r in enumerate(self._rows):
+            if r.content_hash:
+                self._rows_of_hash.setdefault(r.content_hash, []).append(i)
 
     def _emit_changed(self, changed: list[int]) -> None:
         """One dataChanged per contiguous run of changed rows (fewer repaint requests)."""

@@ -132,3 +132,21 @@ def test_remove_ids(model):
     assert model.ids() == [1, 3, 5]
     assert sorted(removed) == [(1, 1), (3, 3)]
     assert model.row_of(5) == 2
+
+
+def test_a_thumbnail_repaints_exactly_the_tiles_showing_it(model):
+    repainted: list[int] = []
+    model.dataChanged.connect(lambda a, b, roles=(): repainted.extend(range(a.row(), b.row() + 1)))
+    rows = model.rows()
+    # a pending photo gets its content hash when tagged; a copy of photo 1 shares its hash
+    model.update_rows([dataclasses.replace(rows[2], content_hash="h1")])
+    repainted.clear()
+    model.refresh_hash("h1")
+    assert sorted(repainted) == [0, 2]
+    repainted.clear()
+    model.refresh_hash("h3")  # nobody shows the old hash any more
+    assert repainted == []
+    model.remove_ids([1])
+    repainted.clear()
+    model.refresh_hash("h1")
+    assert repainted == [1]  # row indices follow the removal
