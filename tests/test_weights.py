@@ -278,3 +278,15 @@ def test_select_lite0_explicitly():
     assert spec.name == "efficientnet_lite0" and notice is None
     with pytest.raises(ValueError, match="unknown model"):
         select_model("vgg16")
+
+
+def test_the_packaged_app_does_not_offer_a_download_it_cannot_use(monkeypatch):
+    import sys
+
+    from resnet_desktop.core.weights import WeightsInfo, fallback_notice
+
+    missing = WeightsInfo("resnet18", None, None, "ResNet-18 weights not found.")
+    assert "models download resnet18" in fallback_notice(missing)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    notice = fallback_notice(missing)
+    assert "not included in this build" in notice and "download" not in notice

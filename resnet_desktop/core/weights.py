@@ -373,6 +373,12 @@ def import_weights(path: Path | str, model: str = "resnet18", *, sha256_prefix: 
 
 
 def fallback_notice(preferred: WeightsInfo) -> str:
+    if getattr(sys, "frozen", False):
+        # The packaged app has no torch: a downloaded .pth could not be turned into a model.
+        return (
+            f"{_describe(preferred.model)} is not included in this build; using the offline "
+            "EfficientNet-Lite0."
+        )
     problem = f" ({preferred.problem})" if preferred.path is not None and preferred.problem else ""
     return (
         f"{_describe(preferred.model)} weights not found{problem}; using the offline EfficientNet-Lite0. "
