@@ -80,9 +80,8 @@ def measure_startup(runs: int, env: dict[str, str]) -> tuple[float, list[str]]:
 
 
 def make_photos(folder: Path, count: int) -> None:
-    from bench_index import _base_photos, _exif, _photo  # the same photo-like content
-
     import numpy as np
+    from bench_index import _base_photos, _exif, _photo  # the same photo-like content
 
     marker = folder / f".done-{count}"
     if marker.exists():
@@ -165,7 +164,9 @@ def measure_responsiveness(folder: Path, count: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--photos", type=int, default=1000)
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench")
@@ -185,7 +186,9 @@ def main() -> int:
     make_photos(folder, args.photos)
     result = measure_responsiveness(folder, args.photos)
 
-    print(f"start-up to window shown (median of {args.startup_runs}): {startup * 1000:.0f} ms  (goal < 1000 ms)")
+    print(
+        f"start-up to window shown (median of {args.startup_runs}): {startup * 1000:.0f} ms  (goal < 1000 ms)"
+    )
     print(f"  heavy modules imported by then: {', '.join(heavy) or 'none'}")
     print(
         f"indexing {result['photos']} photos of 1024x768 in the window: {result['seconds']:.1f} s "

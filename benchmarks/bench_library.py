@@ -68,7 +68,7 @@ def fill(lib: Library, n: int, seed: int = 1) -> None:
         meta.append((taken, rng.choice(cameras)))
     with lib.transaction():
         ids = lib.add_pending(files)
-        for photo_id, (path, size, mtime_ns), (taken, camera) in zip(ids, files, meta, strict=True):
+        for photo_id, (_path, size, mtime_ns), (taken, camera) in zip(ids, files, meta, strict=True):
             roll = rng.random()
             if roll < 0.005:
                 continue  # stays pending
@@ -83,14 +83,29 @@ def fill(lib: Library, n: int, seed: int = 1) -> None:
             top = rng.betavariate(2, 1.5)
             second = (1 - top) * rng.random() * 0.8
             third = (1 - top - second) * rng.random() * 0.6
-            preds = [Pred(r + 1, c, names[c], p) for r, (c, p) in enumerate(zip(classes, (top, second, third)))]
+            preds = [
+                Pred(r + 1, c, names[c], p)
+                for r, (c, p) in enumerate(zip(classes, (top, second, third), strict=True))
+            ]
             lib.save_result(
-                photo_id, size=size, mtime_ns=mtime_ns, content_hash=f"{photo_id:032x}", width=4000,
-                height=3000, taken_at=taken, camera=camera, model="resnet18", predictions=preds, embedding=None,
+                photo_id,
+                size=size,
+                mtime_ns=mtime_ns,
+                content_hash=f"{photo_id:032x}",
+                width=4000,
+                height=3000,
+                taken_at=taken,
+                camera=camera,
+                model="resnet18",
+                predictions=preds,
+                embedding=None,
             )
             if rng.random() < 0.01:
-                lib.set_user_tags(photo_id, add=[rng.choice(["family", "holiday", "best", "Grandma"])],
-                                  remove=[names[classes[0]]] if rng.random() < 0.3 else [])
+                lib.set_user_tags(
+                    photo_id,
+                    add=[rng.choice(["family", "holiday", "best", "Grandma"])],
+                    remove=[names[classes[0]]] if rng.random() < 0.3 else [],
+                )
 
 
 def timed(fn, runs: int) -> tuple[float, object]:
@@ -104,8 +119,12 @@ def timed(fn, runs: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--photos", type=int, default=100_000, help="how many synthetic photos (default 100000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--photos", type=int, default=100_000, help="how many synthetic photos (default 100000)"
+    )
     parser.add_argument("--runs", type=int, default=7, help="timed runs per query; the median is shown")
     parser.add_argument("--keep", help="write the library here instead of a temporary directory")
     args = parser.parse_args()
@@ -121,8 +140,14 @@ def main() -> None:
         lib.close()
         lib = Library(path)  # measure from a fresh connection, as a GUI worker would
 
-        smart = {"labels_any": ["cat", "dog"], "min_confidence": 0.3, "date_from": "2018-01-01",
-                 "date_to": "2022-12-31", "folder": "/home/me/Pictures", "camera": "Canon"}
+        smart = {
+            "labels_any": ["cat", "dog"],
+            "min_confidence": 0.3,
+            "date_from": "2018-01-01",
+            "date_to": "2022-12-31",
+            "folder": "/home/me/Pictures",
+            "camera": "Canon",
+        }
         queries: list[tuple[str, dict]] = [
             ("search 'cat'", {"search": "cat"}),
             ("search 'dog'", {"search": "dog"}),
@@ -150,8 +175,10 @@ def main() -> None:
         lib.close()
         size_mb = sum(os.path.getsize(p) for p in path.parent.glob(path.name + "*")) / 1e6
 
-        print(f"library: {args.photos:,} photos, filled in {fill_s:.1f} s, {size_mb:.1f} MB on disk; "
-              f"median of {args.runs} runs; Python {sys.version.split()[0]}")
+        print(
+            f"library: {args.photos:,} photos, filled in {fill_s:.1f} s, {size_mb:.1f} MB on disk; "
+            f"median of {args.runs} runs; Python {sys.version.split()[0]}"
+        )
         print()
         print(f"| {'query':<38} | {'matches':>8} | {'first 200 rows':>14} | {'all ids':>9} | {'count':>8} |")
         print(f"|{'-' * 40}|{'-' * 10}|{'-' * 16}|{'-' * 11}|{'-' * 10}|")

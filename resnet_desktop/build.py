@@ -133,7 +133,7 @@ def export_models(
                 "weights_file": weights_path.name,
                 "weights_sha256": digest,
                 "weights_source": source,
-                "exported_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "exported_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             }
         )
     manifest = {

@@ -212,7 +212,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(f"warning: {path}: {warning}", file=sys.stderr)
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
         results[path] = [
-            {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)} for p in result.predictions
+            {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)}
+            for p in result.predictions
         ]
     if args.json:
         json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
@@ -257,9 +258,8 @@ class _ProgressLine:
         self.last = now
         frac = p.done / p.total if p.total else 1.0
         bar = "#" * int(frac * 24)
-        text = (
-            f"[{bar:<24}] {p.done}/{p.total}  {p.rate:5.1f} photos/s  ETA {_fmt_duration(p.eta_s)}"
-            + (f"  {p.failed} failed" if p.failed else "")
+        text = f"[{bar:<24}] {p.done}/{p.total}  {p.rate:5.1f} photos/s  ETA {_fmt_duration(p.eta_s)}" + (
+            f"  {p.failed} failed" if p.failed else ""
         )
         if self.tty:
             self.stream.write("\r" + text[:118].ljust(118))
@@ -346,7 +346,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError("--min-confidence is a probability between 0 and 1 (e.g. 0.3)")
     library = _open_library(args)
     try:
-        rows = library.photos(search=" ".join(args.terms), min_confidence=args.min_confidence, limit=args.limit)
+        rows = library.photos(
+            search=" ".join(args.terms), min_confidence=args.min_confidence, limit=args.limit
+        )
     finally:
         library.close()
     _print_photos(rows, args.json, "No photos match.")
@@ -418,7 +420,7 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
 def cmd_tag(args: argparse.Namespace) -> int:
     add = [c[1:].strip() for c in args.changes if c.startswith("+") and c[1:].strip()]
     remove = [c[1:].strip() for c in args.changes if c.startswith("-") and c[1:].strip()]
-    odd = [c for c in args.changes if not c[:1] in ("+", "-") or not c[1:].strip()]
+    odd = [c for c in args.changes if c[:1] not in ("+", "-") or not c[1:].strip()]
     if odd:
         raise CliError(f"tags are written +label to add or -label to remove, not {odd[0]!r}")
     library = _open_library(args)
@@ -463,7 +465,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             print(f"  weights: {found.path}  [{found.source}]")
         else:
             print(f"  weights: {found.problem or 'not found'}")
-            print(f"  looked in: {weights.checkpoints_dir() / model.weights_filename} (and $RESNET_DESKTOP_WEIGHTS)")
+            hub_file = weights.checkpoints_dir() / model.weights_filename
+            print(f"  looked in: {hub_file} (and $RESNET_DESKTOP_WEIGHTS)")
             print(f"  to get them: {weights.remedy(name)}")
     print(f"In use: {spec.name}" + (f"  ({notice})" if notice else ""))
     try:

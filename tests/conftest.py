@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,8 +25,14 @@ def real_photos() -> dict[str, Path]:
     """Real photographs that ship inside the scikit-image and matplotlib wheels."""
     photos = {
         name: _sample("skimage", "data", f"{name}")
-        for name in ("chelsea.png", "coffee.png", "camera.png", "rocket.jpg",
-                     "motorcycle_left.png", "astronaut.png")
+        for name in (
+            "chelsea.png",
+            "coffee.png",
+            "camera.png",
+            "rocket.jpg",
+            "motorcycle_left.png",
+            "astronaut.png",
+        )
     }
     photos["grace_hopper.jpg"] = _sample("matplotlib", "mpl-data", "sample_data", "grace_hopper.jpg")
     for path in photos.values():
@@ -60,5 +65,3 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.delenv("RESNET_DESKTOP_WEIGHTS", raising=False)
     monkeypatch.delenv("RESNET_DESKTOP_LIBRARY", raising=False)
     yield
-
-

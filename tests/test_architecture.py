@@ -18,7 +18,9 @@ def _module_level_imports(path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0] if not node.module.startswith("resnet_desktop") else node.module)
+            names.add(
+                node.module.split(".")[0] if not node.module.startswith("resnet_desktop") else node.module
+            )
     return names
 
 
@@ -26,14 +28,18 @@ def test_core_imports_no_qt_and_no_heavy_library_at_module_level():
     offenders = {}
     for path in sorted(CORE.glob("*.py")):
         imports = _module_level_imports(path)
-        bad = {n for n in imports if n in HEAVY or n.startswith("PySide6") or n.startswith("resnet_desktop.gui")}
+        bad = {
+            n for n in imports if n in HEAVY or n.startswith("PySide6") or n.startswith("resnet_desktop.gui")
+        }
         if bad:
             offenders[path.name] = sorted(bad)
     assert offenders == {}
 
 
 def test_importing_the_whole_core_loads_neither_qt_nor_torch():
-    modules = ", ".join(f"resnet_desktop.core.{p.stem}" for p in sorted(CORE.glob("*.py")) if p.stem != "__init__")
+    modules = ", ".join(
+        f"resnet_desktop.core.{p.stem}" for p in sorted(CORE.glob("*.py")) if p.stem != "__init__"
+    )
     code = (
         f"import sys, importlib\n"
         f"for m in '{modules}'.split(', '): importlib.import_module(m)\n"

@@ -83,7 +83,14 @@ def test_broken_weights_file_names_itself(capsys, tmp_path, real_photos):
 
 def test_generated_resnet18_checkpoint_is_used_when_given(capsys, real_photos, resnet18_checkpoint):
     code, out, err = cli(
-        capsys, "classify", real_photos["coffee"], "--weights", resnet18_checkpoint, "--model", "resnet18", "--json"
+        capsys,
+        "classify",
+        real_photos["coffee"],
+        "--weights",
+        resnet18_checkpoint,
+        "--model",
+        "resnet18",
+        "--json",
     )
     assert code == 0 and "note:" not in err
     assert len(json.loads(out)[str(real_photos["coffee"])]) == 3
@@ -154,7 +161,17 @@ def test_ctrl_c_during_index_keeps_the_library_consistent(tmp_path):
         make_photo(folder / f"p{i:03d}.jpg", (200, 40 + i, 40), size=(800, 600))
     lib = tmp_path / "lib.sqlite3"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-m", "resnet_desktop", "--library", str(lib), "index", str(folder), "--batch-size", "4"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "resnet_desktop",
+        "--library",
+        str(lib),
+        "index",
+        str(folder),
+        "--batch-size",
+        "4",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def ok_count() -> int:

@@ -135,7 +135,9 @@ def test_photo_moved_to_a_folder_indexed_later_is_recognised(tmp_path, photos):
     assert run(lib_path, [photos]).missing == 3
     summary = run(lib_path, [elsewhere])
     assert summary.moved == 3 and summary.indexed == 0
-    assert all(r.status == "ok" for r in rows_by_name(lib_path).values() if "green" in r.name or "blue" in r.name)
+    assert all(
+        r.status == "ok" for r in rows_by_name(lib_path).values() if "green" in r.name or "blue" in r.name
+    )
 
 
 def _bad_inputs(folder: Path) -> dict[str, str]:
@@ -151,7 +153,12 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     bomb.save(folder / "bomb.png")
     make_photo(folder / "猫的照片.jpg", GREEN)
     make_photo(folder / os.fsdecode(b"caf\xe9-latin1.png"), BLUE)
-    return {"truncated.jpg": "truncated", "empty.jpg": "empty", "text.jpg": "not an image", "bomb.png": "bomb"}
+    return {
+        "truncated.jpg": "truncated",
+        "empty.jpg": "empty",
+        "text.jpg": "not an image",
+        "bomb.png": "bomb",
+    }
 
 
 def test_bad_files_are_recorded_with_a_reason_and_the_run_goes_on(tmp_path):

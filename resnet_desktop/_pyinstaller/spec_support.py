@@ -6,14 +6,9 @@ which modules are kept out, and which Qt files are dropped.
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 #: Where ``resources/`` goes inside the bundle; ``core.resources.resources_dir`` looks there.
 BUNDLE_RESOURCES = "resnet_desktop/resources"

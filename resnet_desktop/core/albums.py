@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from resnet_desktop.core import categories
@@ -233,7 +233,7 @@ def compile_rule(rule: Any) -> tuple[str, list]:
 
 
 def _utc_days_ago(days: float) -> str:
-    return (datetime.now(timezone.utc) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def folder_condition(folder: Any) -> tuple[str, list]:

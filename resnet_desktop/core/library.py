@@ -29,7 +29,7 @@ import shlex
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -111,9 +111,14 @@ def _encode(path: PathLike) -> bytes:
     return os.path.abspath(os.fsencode(path))
 
 
+def _path_columns(raw: bytes) -> tuple[bytes, bytes, str]:
+    """The photos table's path, folder and display name for a raw path."""
+    return raw, os.path.dirname(raw), _display(os.fsdecode(os.path.basename(raw)))
+
+
 def _now() -> str:
     """UTC timestamp in the one format the library stores (sorts and compares as text)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _sort_date(taken_at: str | None, mtime_ns: int | None) -> str | None:
@@ -382,9 +387,7 @@ class Library:
                     "INSERT INTO photos (path, folder, name, size, mtime_ns, sort_date, added_at, status) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (path) DO NOTHING RETURNING id",
                     (
-                        raw,
-                        os.path.dirname(raw),
-                        _display(os.fsdecode(os.path.basename(raw))),
+                        *_path_columns(raw),
                         int(size),
                         int(mtime_ns),
                         _sort_date(None, mtime_ns),
@@ -554,9 +557,7 @@ class Library:
                 "              WHEN error IS NOT NULL THEN 'failed' ELSE 'ok' END "
                 "WHERE id = ?",
                 (
-                    raw,
-                    os.path.dirname(raw),
-                    _display(os.fsdecode(os.path.basename(raw))),
+                    *_path_columns(raw),
                     int(size),
                     int(mtime_ns),
                     _sort_date(None, mtime_ns),

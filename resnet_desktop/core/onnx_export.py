@@ -146,7 +146,14 @@ def _export_in_child(model: str, weights_path: Path, out_path: Path) -> Path:
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-    command = [sys.executable, "-m", "resnet_desktop.core.onnx_export", model, str(weights_path), str(out_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "resnet_desktop.core.onnx_export",
+        model,
+        str(weights_path),
+        str(out_path),
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode == _EXIT_WEIGHTS_ERROR:
         raise WeightsError(result.stderr.strip())

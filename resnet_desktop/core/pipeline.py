@@ -85,9 +85,9 @@ class _Decoded:
     moved_from: int | None = None
 
 
-def scan(paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None) -> Iterator[
-    tuple[str, os.stat_result]
-]:
+def scan(
+    paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None = None
+) -> Iterator[tuple[str, os.stat_result]]:
     """Yield (path, stat) for every supported photo under ``paths``, each file once.
 
     A folder given twice, or nested in another given folder, is walked once: files are
@@ -149,7 +149,9 @@ def read_photo_bytes(path: str) -> bytes:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                raise PhotoError(f"file too large ({size / 2**20:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)")
+                raise PhotoError(
+                    f"file too large ({size / 2**20:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)"
+                )
             return handle.read()
     except OSError as exc:
         raise PhotoError(_os_reason(exc)) from exc
@@ -201,7 +203,9 @@ class Indexer:
             summary.model = classifier.model
             jobs, vanished = self._plan(library, paths, classifier.model, summary, on_scanned)
             if not cancel.is_set():
-                self._process(library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel)
+                self._process(
+                    library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel
+                )
             if not cancel.is_set():
                 missing = [i for i in self._vanished_here if i not in self._moved_ids]
                 if missing:
@@ -273,7 +277,7 @@ class Indexer:
         if new_files:
             with library.transaction():
                 ids = library.add_pending(new_files)
-            jobs.extend(_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files))
+            jobs.extend(_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files, strict=True))
             if on_scanned is not None:
                 on_scanned(ids)
         return jobs, vanished
@@ -338,6 +342,18 @@ class Indexer:
         pending_jobs = iter(jobs)
         ready: list[_Decoded] = []
         in_flight: set[Future[_Decoded]] = set()
+
+        def flush() -> None:
+            """Classify and write the first batch of decoded photos, then tell the caller."""
+            nonlocal ready, done, failed
+            batch, ready = ready[: self.batch_size], ready[self.batch_size :]
+            ids, n_failed = self._write_batch(library, classifier, batch, summary)
+            done += len(batch)
+            failed += n_failed
+            report(batch[-1].job.path)
+            if on_photo_done is not None and ids:
+                on_photo_done(ids)
+
         with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
             try:
                 while True:
@@ -350,23 +366,10 @@ class Indexer:
                         break
                     finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
                     ready.extend(f.result() for f in finished)
-                    exhausted = not in_flight
-                    if len(ready) >= self.batch_size or (exhausted and ready):
-                        batch, ready = ready[: self.batch_size], ready[self.batch_size :]
-                        ids, n_failed = self._write_batch(library, classifier, batch, summary)
-                        done += len(batch)
-                        failed += n_failed
-                        report(batch[-1].job.path)
-                        if on_photo_done is not None and ids:
-                            on_photo_done(ids)
+                    if len(ready) >= self.batch_size or (not in_flight and ready):
+                        flush()
                 while ready and not cancel.is_set():
-                    batch, ready = ready[: self.batch_size], ready[self.batch_size :]
-                    ids, n_failed = self._write_batch(library, classifier, batch, summary)
-                    done += len(batch)
-                    failed += n_failed
-                    report(batch[-1].job.path)
-                    if on_photo_done is not None and ids:
-                        on_photo_done(ids)
+                    flush()
             finally:
                 if cancel.is_set() or in_flight:
                     for future in in_flight:
@@ -382,7 +385,7 @@ class Indexer:
         results = []
         if to_infer:
             results = classifier.infer(np.stack([d.tensor for d in to_infer]), top_k=self.top_k)
-        by_job = {id(d): r for d, r in zip(to_infer, results)}
+        by_job = {id(d): r for d, r in zip(to_infer, results, strict=True)}
         written: list[int] = []
         n_failed = 0
         with library.transaction():

@@ -82,21 +82,8 @@ class PhotoDelegate(QStyledItemDelegate):
                 fm.elidedText(reason, Qt.TextElideMode.ElideRight, second_line.width()),
             )
         elif status == "pending":
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(
-                first_line,
-                Qt.AlignmentFlag.AlignLeft,
-                QCoreApplication.translate("PhotoDelegate", "Tagging…"),
-            )
-            painter.drawText(
-                second_line,
-                Qt.AlignmentFlag.AlignLeft,
-                fm.elidedText(
-                    index.data(Qt.ItemDataRole.DisplayRole) or "",
-                    Qt.TextElideMode.ElideMiddle,
-                    second_line.width(),
-                ),
-            )
+            note = QCoreApplication.translate("PhotoDelegate", "Tagging…")
+            self._note_and_name(painter, palette, fm, (first_line, second_line), index, note)
         else:
             label = index.data(TopLabelRole) if index.data(LabelVisibleRole) else None
             confidence = index.data(ConfidenceRole) or 0.0
@@ -133,22 +120,29 @@ class PhotoDelegate(QStyledItemDelegate):
                     )
             else:
                 painter.setFont(option.font)
-                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-                painter.drawText(
-                    first_line,
-                    Qt.AlignmentFlag.AlignLeft,
-                    QCoreApplication.translate("PhotoDelegate", "No confident label"),
-                )
-                painter.drawText(
-                    second_line,
-                    Qt.AlignmentFlag.AlignLeft,
-                    fm.elidedText(
-                        index.data(Qt.ItemDataRole.DisplayRole) or "",
-                        Qt.TextElideMode.ElideMiddle,
-                        second_line.width(),
-                    ),
-                )
+                note = QCoreApplication.translate("PhotoDelegate", "No confident label")
+                self._note_and_name(painter, palette, fm, (first_line, second_line), index, note)
         painter.restore()
+
+    @staticmethod
+    def _note_and_name(
+        painter: QPainter,
+        palette: QPalette,
+        fm: QFontMetrics,
+        lines: tuple[QRect, QRect],
+        index,
+        note: str,
+    ) -> None:
+        """A muted note ("Tagging…", "No confident label") above the file name."""
+        first_line, second_line = lines
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(first_line, Qt.AlignmentFlag.AlignLeft, note)
+        name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        painter.drawText(
+            second_line,
+            Qt.AlignmentFlag.AlignLeft,
+            fm.elidedText(name, Qt.TextElideMode.ElideMiddle, second_line.width()),
+        )
 
     def _placeholder(self, painter: QPainter, rect: QRect, status: str | None) -> None:
         """A tile without its thumbnail yet: drawn once per size and kind, then blitted.

@@ -31,6 +31,7 @@ def live_threads() -> int:
         return len(os.listdir("/proc/self/task"))
     return sum(not isinstance(t, threading._DummyThread) for t in threading.enumerate())
 
+
 # Qt marks the QPoint constructor of QDragEnterEvent deprecated but offers no other one.
 pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 
