@@ -54,18 +54,27 @@ class QueryResult:
     rows: list[Any]
     total_in_library: int
     generation: int = 0
+    partial: bool = False  # only the first ``limit`` rows: more follow
+    plan: Any = None  # photo_model.MergePlan against the grid's rows, made in the worker
 
 
 def query_photos(
-    library_path: str, rule: dict | None, search: str | None, sort: str, min_confidence: float = 0.0
+    library_path: str,
+    rule: dict | None,
+    search: str | None,
+    sort: str,
+    min_confidence: float = 0.0,
+    limit: int | None = None,
 ) -> QueryResult:
     lib = Library(library_path)
     try:
-        rows = lib.photos(rule=rule, search=search or None, sort=sort, min_confidence=min_confidence)
+        rows = lib.photos(
+            rule=rule, search=search or None, sort=sort, min_confidence=min_confidence, limit=limit
+        )
         total = lib.count()
     finally:
         lib.close()
-    return QueryResult(rows, total)
+    return QueryResult(rows, total, partial=limit is not None and len(rows) == limit)
 
 
 @dataclass

@@ -42,13 +42,14 @@ from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.indexing import IndexController
-from resnet_desktop.gui.photo_model import PhotoListModel
+from resnet_desktop.gui.photo_model import PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
 from resnet_desktop.gui.thumbnails import ThumbnailProvider
 
 SEARCH_DEBOUNCE_MS = 150
 REFRESH_DURING_RUN_MS = 400
+FIRST_SCREEN_ROWS = 400
 
 
 def app_icon() -> QIcon:
@@ -505,11 +506,16 @@ class MainWindow(QMainWindow):
         generation = self._generation
         rule, search, sort = self.current_query()
         library, threshold = self.library_path, self.settings.confidence_threshold
+        # A new view shows its first screen at once; the rest of a large album follows.
+        limit = FIRST_SCREEN_ROWS if self._pending_reset else None
+        snapshot = None if self._pending_reset else self.model.snapshot()
 
         def query() -> data.QueryResult:
             result = data.query_photos(
-                library, rule, search, sort, min_confidence=threshold if search else 0.0
+                library, rule, search, sort, min_confidence=threshold if search else 0.0, limit=limit
             )
+            if snapshot is not None:
+                result.plan = plan_merge(*snapshot, result.rows)
             result.generation = generation
             return result
 
@@ -524,9 +530,13 @@ class MainWindow(QMainWindow):
             return
         if self._pending_reset:
             self.model.reset_rows(result.rows)
-        else:
-            self.model.merge_rows(result.rows, keep_order=True)
+        elif result.plan is None or not self.model.apply_merge(result.plan):
+            self.model.merge_rows(result.rows, keep_order=True)  # the grid changed meanwhile
         self._pending_reset = False
+        if result.partial:  # the first screen is up: fetch the whole album, appended in order
+            self.stack.setCurrentWidget(self.grid)
+            self.refresh()
+            return
         self._total_in_library = result.total_in_library
         if result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)

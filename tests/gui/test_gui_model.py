@@ -18,6 +18,7 @@ from resnet_desktop.gui.photo_model import (
     PhotoListModel,
     StatusRole,
     TopLabelRole,
+    plan_merge,
 )
 
 
@@ -150,3 +151,31 @@ def test_a_thumbnail_repaints_exactly_the_tiles_showing_it(model):
     repainted.clear()
     model.refresh_hash("h1")
     assert repainted == [1]  # row indices follow the removal
+
+
+def test_a_merge_planned_in_a_worker_gives_the_same_grid(model):
+    rows = model.rows()
+    fresh = [
+        dataclasses.replace(rows[0], top_label="espresso"),  # changed
+        *rows[2:],  # row 2 (id 2) vanished
+        make_row(9),  # new
+    ]
+    snapshot = model.snapshot()
+    reference = PhotoListModel()
+    reference.reset_rows(rows)
+    reference.merge_rows(fresh)
+
+    changed: list[int] = []
+    model.dataChanged.connect(lambda a, b, roles=(): changed.extend(range(a.row(), b.row() + 1)))
+    assert model.apply_merge(plan_merge(*snapshot, fresh))
+    assert model.ids() == reference.ids() == [1, 3, 4, 5, 9]
+    assert changed == [0]
+    assert model.row_of(9) == 4 and model.index(0).data(TopLabelRole) == "espresso"
+
+
+def test_a_stale_merge_plan_is_refused(model):
+    snapshot = model.snapshot()
+    plan = plan_merge(*snapshot, model.rows()[:2])
+    model.remove_ids([5])  # the grid changed after the snapshot
+    assert not model.apply_merge(plan)
+    assert model.ids() == [1, 2, 3, 4]
