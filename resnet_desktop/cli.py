@@ -251,6 +251,8 @@ class _ProgressLine:
         self.last = 0.0
 
     def __call__(self, p: IndexProgress) -> None:
+        if p.total == 0:  # nothing to tag: the summary says so
+            return
         now = time.monotonic()
         final = p.done == p.total
         if not final and now - self.last < (0.1 if self.tty else 5.0):
