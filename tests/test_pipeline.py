@@ -302,3 +302,16 @@ def test_callbacks_report_scanned_and_finished_photos(tmp_path, photos):
     assert len(scanned) == 5 and sorted(finished) == sorted(scanned)
     assert progress[-1].done == progress[-1].total == 5
     assert all(p.rate >= 0 for p in progress)
+
+
+def test_new_photos_are_announced_before_the_model_loads(tmp_path, photos):
+    """Loading a model takes seconds on first use; the photos must show up before that."""
+    events: list[str] = []
+
+    def slow_factory():
+        events.append("model loaded")
+        return ColourClassifier()
+
+    indexer = Indexer(tmp_path / "lib.sqlite3", slow_factory)
+    indexer.run([str(photos)], on_scanned=lambda ids: events.append(f"scanned {len(ids)}"))
+    assert events == ["scanned 5", "model loaded"]

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
-from resnet_desktop.core.library import Library
+from resnet_desktop.core.library import Library, PhotoRow
 
 if TYPE_CHECKING:
     from resnet_desktop.core.classify import Classifier
@@ -199,9 +199,12 @@ class Indexer:
         self._vanished_here: set[int] = set()
         library = Library(self.library_path)
         try:
+            # New photos are recorded (and shown) before the model loads, which can take
+            # seconds; only then is it known which photos the model has already tagged.
+            new_jobs, known, vanished = self._plan(library, paths, summary, on_scanned)
             classifier = self._classifier_factory()
             summary.model = classifier.model
-            jobs, vanished = self._plan(library, paths, classifier.model, summary, on_scanned)
+            jobs = self._known_jobs(known, classifier.model, summary) + new_jobs
             if not cancel.is_set():
                 self._process(
                     library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel
@@ -228,33 +231,26 @@ class Indexer:
         self,
         library: Library,
         paths: Sequence[str | os.PathLike[str]],
-        model: str,
         summary: IndexSummary,
         on_scanned: Callable[[list[int]], None] | None,
-    ) -> tuple[list[_Job], dict[str, int]]:
-        """Scan, record new files as pending, and decide what needs work.
+    ) -> tuple[list[_Job], list[tuple[PhotoRow, str, os.stat_result]], dict[str, int]]:
+        """Scan and record new files as pending.
 
-        Returns the jobs and the photos under the scanned folders that were not found
-        (content hash -> photo id): a new file with one of those hashes is a move.
+        Returns the jobs for the new files, the photos the library knew already (with
+        their path and current stat, for _known_jobs), and the photos under the scanned
+        folders that were not found (content hash -> photo id): a new file with one of those
+        hashes is a move.
         """
-        jobs: list[_Job] = []
         new_files: list[tuple[str, int, int]] = []
+        known: list[tuple[PhotoRow, str, os.stat_result]] = []
         seen_ids: set[int] = set()
         for path, st in scan(paths, summary.failed):
             row = library.get_by_path(path)
             if row is None:
                 new_files.append((path, st.st_size, st.st_mtime_ns))
-                continue
-            seen_ids.add(row.id)
-            same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
-            if same_file and row.status == "ok" and row.model == model:
-                summary.unchanged += 1
-            elif same_file and row.status == "failed":
-                summary.unchanged += 1
-                summary.failed.append((path, row.error or "failed earlier"))
             else:
-                retag = same_file and row.status == "ok"
-                jobs.append(_Job(row.id, path, st.st_size, st.st_mtime_ns, retag=retag))
+                seen_ids.add(row.id)
+                known.append((row, path, st))
 
         # Photos under the scanned folders that were not found are missing, unless a new
         # file turns out to have their content (a move). Photos marked missing by an
@@ -274,13 +270,32 @@ class Indexer:
                 if row.content_hash:
                     vanished.setdefault(row.content_hash, row.id)
 
+        new_jobs: list[_Job] = []
         if new_files:
             with library.transaction():
                 ids = library.add_pending(new_files)
-            jobs.extend(_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files, strict=True))
+            new_jobs = [_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files, strict=True)]
             if on_scanned is not None:
                 on_scanned(ids)
-        return jobs, vanished
+        return new_jobs, known, vanished
+
+    @staticmethod
+    def _known_jobs(
+        known: list[tuple[PhotoRow, str, os.stat_result]], model: str, summary: IndexSummary
+    ) -> list[_Job]:
+        """Which photos already in the library need work: changed, unfinished, or tagged by another model."""
+        jobs: list[_Job] = []
+        for row, path, st in known:
+            same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
+            if same_file and row.status == "ok" and row.model == model:
+                summary.unchanged += 1
+            elif same_file and row.status == "failed":
+                summary.unchanged += 1
+                summary.failed.append((path, row.error or "failed earlier"))
+            else:
+                retag = same_file and row.status == "ok"
+                jobs.append(_Job(row.id, path, st.st_size, st.st_mtime_ns, retag=retag))
+        return jobs
 
     def _process(
         self,

@@ -540,7 +540,7 @@ class MainWindow(QMainWindow):
         self._total_in_library = result.total_in_library
         if result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
-        elif not result.rows:
+        elif not result.rows and result.total_in_library > 0:
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.grid)
