@@ -77,6 +77,15 @@ def query_photos(
     return QueryResult(rows, total, partial=limit is not None and len(rows) == limit)
 
 
+def library_paths(library_path: str) -> list[str]:
+    """Every photo the library knows that is still on disk as far as it knows (re-tag input)."""
+    lib = Library(library_path)
+    try:
+        return [row.path for row in lib.photos() if row.status != "missing"]
+    finally:
+        lib.close()
+
+
 @dataclass
 class SidebarData:
     counts: dict[str, int] = field(default_factory=dict)

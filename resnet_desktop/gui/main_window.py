@@ -330,6 +330,14 @@ class MainWindow(QMainWindow):
         self.add_folder_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.add_folder_action.triggered.connect(self.add_folder_dialog)
         file_menu.addAction(self.add_folder_action)
+        self.retag_action = QAction(self.tr("&Re-tag Library"), self)
+        self.retag_action.setStatusTip(
+            self.tr(
+                "Check every photo again: changed photos and photos tagged by another model are re-tagged"
+            )
+        )
+        self.retag_action.triggered.connect(self.retag_library)
+        file_menu.addAction(self.retag_action)
         file_menu.addSeparator()
         settings_action = QAction(self.tr("&Settings…"), self)
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
@@ -423,6 +431,15 @@ class MainWindow(QMainWindow):
             self._paths_waiting.extend(paths)
             return
         self.indexer.add(paths)
+
+    def retag_library(self) -> None:
+        """Run every photo through the pipeline again: unchanged ones tagged by the model in
+        use are skipped at once, the rest (e.g. tagged by the offline model before ResNet-18
+        arrived, or edited since) are tagged again. A person's tags stay."""
+        if self._library_ready:
+            tasks.run_task(
+                lambda: data.library_paths(self.library_path), self.add_paths, self._on_write_error
+            )
 
     def cancel_indexing(self) -> None:
         if self.indexer.running:
@@ -710,7 +727,7 @@ class MainWindow(QMainWindow):
         from resnet_desktop.gui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
-        dialog.weights_changed.connect(self._forget_classifier)
+        dialog.weights_changed.connect(self._on_weights_changed)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.apply_settings()
         return dialog
@@ -719,6 +736,12 @@ class MainWindow(QMainWindow):
         if not self.indexer.running:
             with self._classifier_lock:
                 self._classifier = None
+
+    def _on_weights_changed(self) -> None:
+        self._forget_classifier()
+        self.status_label.setText(
+            self.tr("New model weights are ready. File > Re-tag Library tags your photos with them.")
+        )
 
     def apply_settings(self) -> None:
         self.model.confidence_threshold = self.settings.confidence_threshold

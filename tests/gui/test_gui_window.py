@@ -373,3 +373,27 @@ def test_window_opens_without_importing_torch(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_retag_library_tags_again_what_another_model_tagged(qtbot, tmp_path):
+    """When ResNet-18 arrives, File > Re-tag Library moves every photo to it; a person's tags stay."""
+    from resnet_desktop.core.pipeline import Indexer
+
+    folder = colour_folder(tmp_path / "photos", {RED: 2, GREEN: 1})
+    window = make_window(qtbot, lambda: ColourClassifier("model-b"))
+    Indexer(window.library_path, lambda: ColourClassifier("model-a")).run([str(folder)])
+    lib = Library(window.library_path)
+    first = lib.photos()[0]
+    with lib.transaction():
+        lib.set_user_tags(first.id, add=["grandma"])
+    lib.close()
+
+    window.retag_action.trigger()
+    qtbot.waitUntil(lambda: window.last_summary is not None and not window.indexer.running, timeout=30000)
+    assert window.last_summary.retagged == 3 and window.last_summary.indexed == 0
+    lib = Library(window.library_path)
+    try:
+        assert {row.model for row in lib.photos()} == {"model-b"}
+        assert "grandma" in {t.tag for t in lib.tags(first.id)}
+    finally:
+        lib.close()
