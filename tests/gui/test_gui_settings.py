@@ -1,0 +1,63 @@
+"""Settings: getting the official ResNet-18 weights through the dialog (no network: a file:// URL)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import pytest
+
+from resnet_desktop.core import weights
+from resnet_desktop.gui.settings import AppSettings
+from resnet_desktop.gui.settings_dialog import SettingsDialog
+
+
+@pytest.fixture
+def local_release(monkeypatch, resnet18_checkpoint):
+    """Point the dialog's download at a local file standing in for download.pytorch.org."""
+    digest = hashlib.sha256(resnet18_checkpoint.read_bytes()).hexdigest()
+    real = weights.download
+    monkeypatch.setattr(
+        weights,
+        "download",
+        functools.partial(real, url=resnet18_checkpoint.as_uri(), sha256_prefix=digest[:8]),
+    )
+    return resnet18_checkpoint
+
+
+def test_download_shows_progress_and_installs_the_weights(qtbot, local_release):
+    dialog = SettingsDialog(AppSettings())
+    qtbot.addWidget(dialog)
+    target = weights.checkpoints_dir() / "resnet18-f37072fd.pth"
+    assert not target.exists()
+    seen: list[tuple[int, int]] = []
+    dialog._on_download_progress = lambda done, total: seen.append((done, total))  # noqa: SLF001
+    with qtbot.waitSignal(dialog.weights_changed, timeout=30000):
+        dialog.start_download()
+    assert target.read_bytes() == local_release.read_bytes()
+    assert seen and seen[-1][0] == seen[-1][1] == target.stat().st_size
+    qtbot.waitUntil(lambda: dialog.weights_label.text().startswith("Installed"), timeout=10000)
+    assert dialog.download_button.isEnabled() and dialog.cancel_download_button.isHidden()
+
+
+def test_cancelled_download_leaves_nothing_behind(qtbot, monkeypatch, local_release):
+    started = []
+
+    def wait_for_cancel(model, progress=None, cancel=None, **kwargs):
+        started.append(True)
+        assert cancel is not None and cancel.wait(10)
+        return weights.download.__wrapped__(model, progress=progress, cancel=cancel)
+
+    patched = weights.download
+    wait_for_cancel.__wrapped__ = patched  # the local-release download, now cancelled
+    monkeypatch.setattr(weights, "download", wait_for_cancel)
+    dialog = SettingsDialog(AppSettings())
+    qtbot.addWidget(dialog)
+    dialog.start_download()
+    qtbot.waitUntil(lambda: bool(started), timeout=10000)
+    assert not dialog.cancel_download_button.isHidden() and not dialog.download_button.isEnabled()
+    dialog.cancel_download()
+    qtbot.waitUntil(lambda: dialog.download_button.isEnabled(), timeout=10000)
+    checkpoints = weights.checkpoints_dir()
+    assert not (checkpoints / "resnet18-f37072fd.pth").exists()
+    assert not checkpoints.exists() or not any(checkpoints.iterdir())  # no partial file either
