@@ -630,10 +630,8 @@ class Library:
         One query: the rank-1 prediction is joined (``top_label`` is the model's first guess,
         shown even if the user later removed it; ``tags()`` gives the effective tags).
         """
-        where, params = self._where(rule, search, min_confidence)
-        sql = f"SELECT {_PHOTO_COLUMNS} FROM {_PHOTO_FROM} WHERE {where} ORDER BY {self._order(sort)}"
-        sql, params = self._page(sql, params, limit, offset)
-        return [_row(r) for r in self._db.execute(sql, params)]
+        query = self._select(_PHOTO_COLUMNS, _PHOTO_FROM, rule, search, min_confidence, sort, limit, offset)
+        return [_row(r) for r in query]
 
     def ids(
         self,
@@ -646,10 +644,24 @@ class Library:
         min_confidence: float = 0.0,
     ) -> list[int]:
         """Like photos() but only the ids: cheap enough to list 100k rows for a lazy grid."""
+        query = self._select("ph.id", "photos ph", rule, search, min_confidence, sort, limit, offset)
+        return [r[0] for r in query]
+
+    def _select(
+        self,
+        columns: str,
+        source: str,
+        rule: dict | None,
+        search: str | None,
+        min_confidence: float,
+        sort: str,
+        limit: int | None,
+        offset: int,
+    ) -> sqlite3.Cursor:
+        """One filtered, sorted, paged SELECT: what photos() and ids() share."""
         where, params = self._where(rule, search, min_confidence)
-        sql = f"SELECT ph.id FROM photos ph WHERE {where} ORDER BY {self._order(sort)}"
-        sql, params = self._page(sql, params, limit, offset)
-        return [r[0] for r in self._db.execute(sql, params)]
+        sql = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {self._order(sort)}"
+        return self._db.execute(*self._page(sql, params, limit, offset))
 
     @staticmethod
     def _order(sort: str) -> str:

@@ -623,13 +623,12 @@ class MainWindow(QMainWindow):
                 return False
         self.model.remove_ids(ids)
         library = self.library_path
-        tasks.run_task(
-            lambda: data.remove_photos(library, ids),
-            lambda _r: self._after_write(),
-            self._on_write_error,
-            pool_name="write",
-        )
+        self._write(lambda: data.remove_photos(library, ids))
         return True
+
+    def _write(self, fn: Callable[[], object]) -> None:
+        """Run a library write in the one-thread write pool, then refresh what it changed."""
+        tasks.run_task(fn, lambda _r: self._after_write(), self._on_write_error, pool_name="write")
 
     def _after_write(self) -> None:
         self.refresh(reset=False)
@@ -642,12 +641,7 @@ class MainWindow(QMainWindow):
     # --- albums ---------------------------------------------------------------------------
     def _add_to_album(self, name: str, ids: list[int]) -> None:
         library = self.library_path
-        tasks.run_task(
-            lambda: data.add_to_album(library, name, ids),
-            lambda _r: self._after_write(),
-            self._on_write_error,
-            pool_name="write",
-        )
+        self._write(lambda: data.add_to_album(library, name, ids))
 
     def _new_manual_album(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New Album"), self.tr("Album name:"))
@@ -701,12 +695,7 @@ class MainWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         library = self.library_path
-        tasks.run_task(
-            lambda: data.delete_album(library, name),
-            lambda _r: self._after_write(),
-            self._on_write_error,
-            pool_name="write",
-        )
+        self._write(lambda: data.delete_album(library, name))
 
     # --- dialogs --------------------------------------------------------------------------
     def add_photos_dialog(self) -> None:

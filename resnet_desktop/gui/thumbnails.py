@@ -35,18 +35,23 @@ def read_thumbnail(thumbs: Any, content_hash: str | None, source_path: str | Non
     if source_path:
         candidates.append(source_path)
     for candidate in candidates:
-        if not Path(candidate).is_file():
-            continue
-        reader = QImageReader(candidate)
-        reader.setAutoTransform(True)
-        size = reader.size()
-        if size.isValid() and max(size.width(), size.height()) > THUMB_SIDE:
-            size.scale(THUMB_SIDE, THUMB_SIDE, Qt.AspectRatioMode.KeepAspectRatio)
-            reader.setScaledSize(size)
-        image = reader.read()
-        if not image.isNull():
-            return image
+        if Path(candidate).is_file():
+            image = read_scaled(candidate, THUMB_SIDE)
+            if image is not None:
+                return image
     return None
+
+
+def read_scaled(path: str, side: int) -> QImage | None:
+    """Decode an image no larger than ``side`` (JPEGs decode scaled down), EXIF-rotated."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > side:
+        size.scale(side, side, Qt.AspectRatioMode.KeepAspectRatio)
+        reader.setScaledSize(size)
+    image = reader.read()
+    return None if image.isNull() else image
 
 
 class ThumbnailProvider(QObject):

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -25,19 +25,13 @@ from PySide6.QtWidgets import (
 
 from resnet_desktop.gui import data
 from resnet_desktop.gui.tasks import run_task
+from resnet_desktop.gui.thumbnails import read_scaled
 
 PREVIEW_SIDE = 1600
 
 
 def load_preview(path: str, side: int = PREVIEW_SIDE) -> QImage | None:
-    reader = QImageReader(path)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and max(size.width(), size.height()) > side:
-        size.scale(side, side, Qt.AspectRatioMode.KeepAspectRatio)
-        reader.setScaledSize(size)
-    image = reader.read()
-    return None if image.isNull() else image
+    return read_scaled(path, side)
 
 
 def model_title(name: str | None) -> str:
