@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -91,6 +92,12 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.cancel_download_button)
         buttons.addStretch(1)
         model_form.addRow("", buttons)
+        # The packaged app runs bundled ONNX exports and has no torch: a downloaded or
+        # imported .pth file could not be used there, so it offers neither.
+        self.frozen = bool(getattr(sys, "frozen", False))
+        if self.frozen:
+            self.download_button.hide()
+            self.import_button.hide()
         self.download_progress = QProgressBar()
         self.download_progress.hide()
         model_form.addRow("", self.download_progress)
@@ -132,6 +139,10 @@ class SettingsDialog(QDialog):
         usable, text = status
         if usable:
             self.weights_label.setText(self.tr("Installed: %1").replace("%1", text))
+        elif self.frozen:
+            self.weights_label.setText(
+                self.tr("Not included in this build. Tagging uses EfficientNet-Lite0.")
+            )
         else:
             self.weights_label.setText(
                 self.tr(

@@ -178,52 +178,52 @@
         <translation>要从图库中移除 %1 张照片吗？文件仍保留在磁盘上。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="639"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="638"/>
         <source>Could not save: %1</source>
         <translation>无法保存：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="653"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="647"/>
         <source>New Album</source>
         <translation>新建相册</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="653"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="647"/>
         <source>Album name:</source>
         <translation>相册名称：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="698"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="692"/>
         <source>Delete Album</source>
         <translation>删除相册</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="699"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="693"/>
         <source>Delete the album “%1”? Its photos stay in the library.</source>
         <translation>要删除相册“%1”吗？其中的照片仍保留在图库中。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="717"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="706"/>
         <source>Add Photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="717"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="706"/>
         <source>Photos (%1)</source>
         <translation>照片 (%1)</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="722"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="711"/>
         <source>Add Folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="743"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="732"/>
         <source>New model weights are ready. File &gt; Re-tag Library tags your photos with them.</source>
         <translation>新的模型权重已就绪。使用“文件 &gt; 重新标记图库”用它们标记您的照片。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="752"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="741"/>
         <source>The new library file is used after tagging finishes.</source>
         <translation>打标签完成后将使用新的图库文件。</translation>
     </message>
@@ -262,84 +262,84 @@
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="108"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="102"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="116"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="110"/>
         <source>Labels</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="127"/>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="128"/>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="129"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="121"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="122"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="123"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="131"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="125"/>
         <source>Taken:</source>
         <translation>拍摄时间：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="132"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="126"/>
         <source>Camera:</source>
         <translation>相机：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="133"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="127"/>
         <source>Size:</source>
         <translation>尺寸：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="138"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="132"/>
         <source>Failed:</source>
         <translation>失败：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="145"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="139"/>
         <source>Show in Folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="149"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="143"/>
         <source>Tags</source>
         <translation>标记</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="157"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="151"/>
         <source>Add a tag…</source>
         <translation>添加标记…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="159"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="153"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="166"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="160"/>
         <source>Remove from Library…</source>
         <translation>从图库中移除…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="192"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="186"/>
         <source>This photo cannot be shown.</source>
         <translation>无法显示这张照片。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="204"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="198"/>
         <source>Not tagged yet</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="214"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="208"/>
         <source>Tagged by %1</source>
         <translation>由 %1 打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="218"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="212"/>
         <source>  (yours)</source>
         <translation>  （您添加的）</translation>
     </message>
@@ -468,127 +468,132 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="51"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="52"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="55"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="56"/>
         <source>Library</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="58"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="59"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="63"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="64"/>
         <source>Library file:</source>
         <translation>图库文件：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="66"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="67"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="69"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="70"/>
         <source>Automatic (ResNet-18 when its weights are present)</source>
         <translation>自动（有权重文件时使用 ResNet-18）</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="71"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="72"/>
         <source>EfficientNet-Lite0 (offline fallback)</source>
         <translation>EfficientNet-Lite0（离线备用）</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="74"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="75"/>
         <source>Model in use:</source>
         <translation>使用的模型：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="75"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="76"/>
         <source>Checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="80"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="81"/>
         <source>ResNet-18 weights:</source>
         <translation>ResNet-18 权重：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="82"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="83"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="84"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="85"/>
         <source>Import File…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="86"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="87"/>
         <source>Cancel Download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="99"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="106"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="106"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="113"/>
         <source>Labels below this confidence are not shown on tiles.</source>
         <translation>置信度低于此值的标签不会显示在缩略图上。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="107"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="114"/>
         <source>Show labels from:</source>
         <translation>显示标签的最低置信度：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="111"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="118"/>
         <source>Decoding threads:</source>
         <translation>解码线程数：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="134"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="141"/>
         <source>Installed: %1</source>
         <translation>已安装：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="138"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="144"/>
+        <source>Not included in this build. Tagging uses EfficientNet-Lite0.</source>
+        <translation>此版本未包含。将使用 EfficientNet-Lite0 进行标记。</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="149"/>
         <source>Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them.</source>
         <translation>未安装：%1 在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="154"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="165"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="186"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="197"/>
         <source>Import ResNet-18 weights</source>
         <translation>导入 ResNet-18 权重</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="186"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="197"/>
         <source>PyTorch weights (*.pth *.pt)</source>
         <translation>PyTorch 权重 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="194"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="205"/>
         <source>Checking the file…</source>
         <translation>正在检查文件…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="206"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="217"/>
         <source>Library file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="208"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="219"/>
         <source>Library (*.sqlite3 *.db)</source>
         <translation>图库 (*.sqlite3 *.db)</translation>
     </message>

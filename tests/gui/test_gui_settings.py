@@ -61,3 +61,15 @@ def test_cancelled_download_leaves_nothing_behind(qtbot, monkeypatch, local_rele
     checkpoints = weights.checkpoints_dir()
     assert not (checkpoints / "resnet18-f37072fd.pth").exists()
     assert not checkpoints.exists() or not any(checkpoints.iterdir())  # no partial file either
+
+
+def test_the_packaged_app_offers_no_download_it_could_not_use(qtbot, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    dialog = SettingsDialog(AppSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.download_button.isHidden() and dialog.import_button.isHidden()
+    qtbot.waitUntil(
+        lambda: "not included in this build" in dialog.weights_label.text().lower(), timeout=10000
+    )
