@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help="model to use")
         p.add_argument("--weights", metavar="FILE", help="weights file for the model")
         p.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
+        p.add_argument(
+            "--int8",
+            action="store_true",
+            help="use the INT8 model made by `models quantize` (faster; see its agreement with fp32)",
+        )
 
     p = sub.add_parser("classify", help="print the top labels of photos")
     p.add_argument("photos", nargs="+", metavar="PHOTO")
@@ -96,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     m = models.add_parser("import", help="import a weights file you already have")
     m.add_argument("file")
     m.add_argument("--model", default="resnet18", choices=("resnet18",))
+    m = models.add_parser(
+        "quantize",
+        help="make an INT8 model from your photos and report how often it agrees with fp32",
+    )
+    m.add_argument("photos", nargs="*", metavar="PHOTO_OR_FOLDER", help="default: photos in the library")
+    m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
+    m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
+    m.add_argument("--weights", metavar="FILE")
     return parser
 
 
@@ -167,12 +180,17 @@ def _load_classifier(args: argparse.Namespace):
     from resnet_desktop.core.classify import load_classifier
     from resnet_desktop.core.weights import WeightsError
 
+    precision = "int8" if getattr(args, "int8", False) else "fp32"
     try:
-        classifier, notice = load_classifier(args.model, args.weights, backend=args.backend)
+        classifier, notice = load_classifier(
+            args.model, args.weights, backend=args.backend, precision=precision
+        )
     except WeightsError as exc:
         raise CliError(str(exc)) from None
     if notice:
         print(f"note: {notice}", file=sys.stderr)
+    if classifier.int8_report is not None:
+        print(f"note: INT8 model: {classifier.int8_report.summary()}", file=sys.stderr)
     return classifier
 
 
@@ -224,9 +242,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO) -> None:
-    from resnet_desktop.core.models import MODELS
+    from resnet_desktop.core.models import model_title
 
-    print(f"Model: {MODELS[classifier.model].title} ({classifier.backend})", file=out)
+    print(f"Model: {model_title(classifier.model)} ({classifier.backend})", file=out)
     for path, predictions in results.items():
         print(file=out)
         print(path, file=out)
@@ -451,6 +469,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     action = args.models_command or "list"
     if action == "download":
         return _download(args.model)
+    if action == "quantize":
+        return _quantize(args)
     if action == "import":
         try:
             target = weights.import_weights(Path(args.file), model=args.model)
@@ -471,12 +491,63 @@ def cmd_models(args: argparse.Namespace) -> int:
             print(f"  looked in: {hub_file} (and $RESNET_DESKTOP_WEIGHTS)")
             print(f"  to get them: {weights.remedy(name)}")
     print(f"In use: {spec.name}" + (f"  ({notice})" if notice else ""))
+    for report in _int8_reports():
+        print(f"INT8 {report.model} (made {report.created}): {report.summary()}; use it with --int8")
     try:
         from resnet_desktop.core.classify import available_backends
 
         print("Backends: " + ", ".join(available_backends()))
     except ImportError:
         pass
+    return EXIT_OK
+
+
+def _int8_reports() -> list[Any]:
+    from resnet_desktop.core.paths import data_dir
+    from resnet_desktop.core.quantize import load_report
+
+    reports = []
+    for found in sorted((data_dir() / "models").glob("*.int8.json")):
+        report = load_report(found.with_name(found.name.removesuffix(".int8.json") + ".onnx"))
+        if report is not None:
+            reports.append(report)
+    return reports
+
+
+def _quantize(args: argparse.Namespace) -> int:
+    import random
+
+    from resnet_desktop.core import quantize
+    from resnet_desktop.core.imaging import PhotoError, decode_photo
+    from resnet_desktop.core.pipeline import read_photo_bytes, scan
+
+    args.backend = "onnx"
+    classifier = _load_classifier(args)
+    if args.photos:
+        paths = [path for path, _st in scan(args.photos)]
+    else:
+        library = _open_library(args)
+        try:
+            paths = [row.path for row in library.photos(rule={"status": "ok"})]
+        finally:
+            library.close()
+    random.Random(0).shuffle(paths)  # a spread of the collection, the same one each time
+    images = []
+    for path in paths:
+        if len(images) >= args.max:
+            break
+        try:
+            images.append(decode_photo(read_photo_bytes(path), min_side=classifier.resize_side).image)
+        except PhotoError:
+            continue
+    try:
+        report = quantize.quantize(classifier, images, progress=lambda m: print(m, file=sys.stderr))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    except ImportError as exc:
+        raise CliError(f"quantizing needs the onnx package ({exc}); pip install onnx") from None
+    print(f"INT8 model for {classifier.model}: {report.summary()}.")
+    print("Use it with --int8 (classify, index); fp32 stays the default.")
     return EXIT_OK
 
 

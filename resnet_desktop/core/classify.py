@@ -112,6 +112,7 @@ class Classifier:
         self.weights_path = weights_path
         self.onnx_path = onnx_path
         self.device = device
+        self.int8_report = None  # core.quantize.Int8Report when this runs an INT8 model
         self._runner = runner
         self._labels = class_names()
         self._mean = np.asarray(spec.mean, dtype=np.float32)
@@ -287,8 +288,12 @@ def load_classifier(
     threads: int | None = None,
     *,
     device: str = "auto",
+    precision: str = "fp32",
 ) -> tuple[Classifier, str | None]:
     """Load the model to use (see weights.select_model) on the best backend.
+
+    ``precision="int8"`` runs the model's INT8 version (core.quantize), which must have
+    been made first; its predictions are recorded as "<model>+int8".
 
     ``backend``: "auto" (ONNX Runtime when installed, else torch), "onnx" or "torch".
     ``device`` applies to torch ("auto" uses CUDA when available). A pre-exported bundled
@@ -297,6 +302,17 @@ def load_classifier(
     """
     if backend not in ("auto", "onnx", "torch"):
         raise ValueError(f"unknown backend {backend!r}; use auto, onnx or torch")
+    if precision not in ("fp32", "int8"):
+        raise ValueError(f"unknown precision {precision!r}; use fp32 or int8")
+    classifier, notice = _load_fp32(model, weights, backend, threads, device)
+    if precision == "int8":
+        classifier = _int8_version(classifier, threads)
+    return classifier, notice
+
+
+def _load_fp32(
+    model: str | None, weights: str | Path | None, backend: str, threads: int | None, device: str
+) -> tuple[Classifier, str | None]:
     if backend == "auto":
         backend = "onnx" if importlib.util.find_spec("onnxruntime") is not None else "torch"
     spec, info, notice = select_model(model, weights, allow_onnx=backend != "torch")
@@ -312,6 +328,25 @@ def load_classifier(
             raise
         broken = WeightsInfo(spec.name, info.path, info.source, str(exc))
         return _build(fallback_spec, fallback, backend, threads, device), fallback_notice(broken)
+
+
+def _int8_version(fp32: Classifier, threads: int | None) -> Classifier:
+    from resnet_desktop.core import quantize
+
+    if fp32.backend != "onnx" or fp32.onnx_path is None:
+        raise WeightsError("INT8 models run on ONNX Runtime; leave out --backend torch.")
+    report = quantize.load_report(fp32.onnx_path)
+    if report is None:
+        raise WeightsError(
+            f"There is no INT8 version of {fp32.model} yet. Make one from your own photos with "
+            "`resnet-desktop models quantize`; it reports how often it agrees with fp32."
+        )
+    path = quantize.int8_path(fp32.onnx_path)
+    runner = _onnx_runner(path, threads)
+    classifier = Classifier(fp32.spec, "onnx", runner, weights_path=fp32.weights_path, onnx_path=path)
+    classifier.model = fp32.model + quantize.INT8_SUFFIX
+    classifier.int8_report = report
+    return classifier
 
 
 __all__ = ["Classifier", "Prediction", "Result", "available_backends", "load_classifier", "softmax"]

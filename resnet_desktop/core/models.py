@@ -82,6 +82,15 @@ DEFAULT_MODEL = "resnet18"
 FALLBACK_MODEL = "efficientnet_lite0"
 
 
+def model_title(name: str | None) -> str:
+    """A person-readable name for a stored model name ("resnet18", "resnet18+int8", ...)."""
+    if not name:
+        return "—"
+    base, _, variant = name.partition("+")
+    title = MODELS[base].title if base in MODELS else base
+    return f"{title}, {variant.upper()}" if variant else title
+
+
 def get_spec(name: str) -> ModelSpec:
     """The spec for ``name``; a ValueError listing the known models otherwise."""
     try:

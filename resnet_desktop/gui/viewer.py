@@ -35,14 +35,9 @@ def load_preview(path: str, side: int = PREVIEW_SIDE) -> QImage | None:
 
 
 def model_title(name: str | None) -> str:
-    if not name:
-        return "—"
-    try:
-        from resnet_desktop.core.models import MODELS
+    from resnet_desktop.core.models import model_title as title
 
-        return MODELS[name].title if name in MODELS else name
-    except Exception:
-        return name
+    return title(name)
 
 
 def tag_name(tag: Any) -> str:
