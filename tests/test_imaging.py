@@ -372,3 +372,20 @@ def test_supported_extensions():
     assert not is_supported("archive.jpg.zip")
     has_heif = importlib.util.find_spec("pillow_heif") is not None
     assert (".heic" in SUPPORTED_EXTENSIONS) == has_heif
+
+
+def test_heic_photos_decode_when_pillow_heif_is_installed(tmp_path):
+    """iPhone photos: HEIC support comes with the optional pillow-heif (in the test extras)."""
+    import pillow_heif
+
+    path = tmp_path / "IMG_0420.HEIC"
+    heif = pillow_heif.from_pillow(_noise(640, 480, seed=3))
+    heif.save(path, quality=90)
+    assert is_supported(path)
+    photo = decode_photo(path, min_side=256)
+    assert photo.image.mode == "RGB" and (photo.width, photo.height) == (640, 480)
+    assert min(photo.image.size) >= 256
+    # a truncated HEIC fails with a reason like any other photo
+    (tmp_path / "cut.heic").write_bytes(path.read_bytes()[:200])
+    with pytest.raises(PhotoError):
+        decode_photo(tmp_path / "cut.heic")

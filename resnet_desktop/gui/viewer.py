@@ -31,7 +31,20 @@ PREVIEW_SIDE = 1600
 
 
 def load_preview(path: str, side: int = PREVIEW_SIDE) -> QImage | None:
-    return read_scaled(path, side)
+    """The photo at up to ``side`` pixels: Qt's readers first, then the engine's decoder for
+    what Qt cannot read (HEIC with pillow-heif, for one)."""
+    image = read_scaled(path, side)
+    if image is not None:
+        return image
+    from resnet_desktop.core.imaging import PhotoError, decode_photo, make_thumbnail
+
+    try:
+        photo = make_thumbnail(decode_photo(path, min_side=side // 2).image, side)
+    except PhotoError:
+        return None
+    data = photo.tobytes()
+    width, height = photo.size
+    return QImage(data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
 
 
 def model_title(name: str | None) -> str:

@@ -179,3 +179,18 @@ def test_a_stale_merge_plan_is_refused(model):
     model.remove_ids([5])  # the grid changed after the snapshot
     assert not model.apply_merge(plan)
     assert model.ids() == [1, 2, 3, 4]
+
+
+def test_preview_of_a_photo_qt_cannot_read_comes_from_the_engine(qapp, tmp_path):
+    """Qt has no HEIC reader; the viewer must still show an iPhone photo."""
+    import pillow_heif
+    from PIL import Image
+
+    from resnet_desktop.gui.viewer import load_preview
+
+    path = tmp_path / "IMG_0001.heic"
+    pillow_heif.from_pillow(Image.new("RGB", (900, 600), (10, 120, 200))).save(path)
+    image = load_preview(str(path), side=300)
+    assert image is not None and (image.width(), image.height()) == (300, 200)
+    assert image.pixelColor(150, 100).blue() > 150
+    assert load_preview(str(tmp_path / "missing.jpg")) is None
