@@ -147,12 +147,25 @@ def _open_app(argv: list[str]) -> int:
     parser.add_argument("--library")
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args(argv)
+    if _no_display():
+        _err(
+            "no graphical display here, so the window cannot open. The command line works "
+            "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
+        )
+        return EXIT_USAGE
     from resnet_desktop.gui.app import run_app
 
     return run_app([str(Path(p).resolve()) for p in args.paths], library=args.library)
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _no_display() -> bool:
+    """On Linux and BSD without X11 or Wayland, Qt would abort the process; say why instead."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _err(message: str) -> None:

@@ -200,3 +200,12 @@ def test_ctrl_c_during_index_keeps_the_library_consistent(tmp_path):
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert f"Indexed {80 - done_before}, unchanged {done_before}" in result.stdout
+
+
+def test_opening_the_app_without_a_display_explains_instead_of_crashing(capsys, monkeypatch):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only X11/Wayland systems can lack a display")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = cli(capsys)
+    assert code == 2 and "no graphical display" in err and "resnet-desktop index" in err
