@@ -130,10 +130,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tag": cmd_tag,
         "models": cmd_models,
     }[args.command]
+    import sqlite3
+
+    from resnet_desktop.core.library import LibraryError
+
     try:
         return handler(args)
     except CliError as exc:
         _err(str(exc))
+        return EXIT_USAGE
+    except LibraryError as exc:
+        _err(f"{exc}. Point --library at your library file, or at a new file name to start one.")
+        return EXIT_USAGE
+    except sqlite3.Error as exc:  # disk full, read-only folder, a lock held too long...
+        _err(f"the library could not be read or written ({exc}); nothing was lost from it")
+        return EXIT_USAGE
+    except OSError as exc:
+        _err(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
         return EXIT_USAGE
     except KeyboardInterrupt:
         _err("interrupted")

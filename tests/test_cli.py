@@ -209,3 +209,12 @@ def test_opening_the_app_without_a_display_explains_instead_of_crashing(capsys, 
         monkeypatch.delenv(name, raising=False)
     code, _, err = cli(capsys)
     assert code == 2 and "no graphical display" in err and "resnet-desktop index" in err
+
+
+def test_a_file_that_is_not_a_library_gives_a_clear_error(capsys, tmp_path, album_folder):
+    bogus = tmp_path / "holiday.sqlite3"
+    bogus.write_text("these are my notes, not a library")
+    for args in (("search", "cat"), ("index", album_folder)):
+        code, _, err = cli(capsys, "--library", bogus, *args)
+        assert code == 2 and "is not a ResNet Desktop library" in err and "Traceback" not in err
+    assert bogus.read_text() == "these are my notes, not a library"  # and it was not touched
