@@ -541,11 +541,8 @@ def _int8_reports() -> list[Any]:
 
 
 def _quantize(args: argparse.Namespace) -> int:
-    import random
-
     from resnet_desktop.core import quantize
-    from resnet_desktop.core.imaging import PhotoError, decode_photo
-    from resnet_desktop.core.pipeline import read_photo_bytes, scan
+    from resnet_desktop.core.pipeline import scan
 
     args.backend = "onnx"
     classifier = _load_classifier(args)
@@ -557,17 +554,9 @@ def _quantize(args: argparse.Namespace) -> int:
             paths = [row.path for row in library.photos(rule={"status": "ok"})]
         finally:
             library.close()
-    random.Random(0).shuffle(paths)  # a spread of the collection, the same one each time
-    images = []
-    for path in paths:
-        if len(images) >= args.max:
-            break
-        try:
-            images.append(decode_photo(read_photo_bytes(path), min_side=classifier.resize_side).image)
-        except PhotoError:
-            continue
     try:
-        report = quantize.quantize(classifier, images, progress=lambda m: print(m, file=sys.stderr))
+        say = lambda message: print(message, file=sys.stderr)  # noqa: E731
+        report = quantize.make_int8(classifier, paths, max_photos=args.max, progress=say)
     except ValueError as exc:
         raise CliError(str(exc)) from None
     except ImportError as exc:

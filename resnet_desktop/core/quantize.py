@@ -150,6 +150,31 @@ def quantize(
     return report
 
 
+def make_int8(
+    classifier: Classifier,
+    paths: Sequence[str],
+    *,
+    max_photos: int = 64,
+    progress: Callable[[str], None] | None = None,
+) -> Int8Report:
+    """quantize() on a spread of ``paths`` (the same sample each time), skipping unreadable ones."""
+    import random
+
+    from resnet_desktop.core.imaging import PhotoError, decode_photo
+
+    paths = list(paths)
+    random.Random(0).shuffle(paths)
+    images = []
+    for path in paths:
+        if len(images) >= max_photos:
+            break
+        try:
+            images.append(decode_photo(path, min_side=classifier.resize_side).image)
+        except PhotoError:
+            continue
+    return quantize(classifier, images, progress=progress)
+
+
 def _speed(run: Callable[[np.ndarray], object], tensors: np.ndarray, rounds: int = 3) -> float:
     """Images per second for batches of 16 built from ``tensors``."""
     batch = np.resize(tensors, (16, *tensors.shape[1:])).astype(np.float32)

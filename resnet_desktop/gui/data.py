@@ -77,6 +77,28 @@ def query_photos(
     return QueryResult(rows, total, partial=limit is not None and len(rows) == limit)
 
 
+def load_fp32_classifier(model_setting: str) -> Any:
+    from resnet_desktop.core.classify import load_classifier
+    from resnet_desktop.gui.settings import MODEL_AUTO
+
+    return load_classifier(None if model_setting == MODEL_AUTO else model_setting)[0]
+
+
+def int8_report(model_setting: str) -> Any:
+    """The INT8 comparison for the model the settings select, or None (loads the model: a worker)."""
+    from resnet_desktop.core.quantize import load_report
+
+    classifier = load_fp32_classifier(model_setting)
+    return None if classifier.onnx_path is None else load_report(classifier.onnx_path)
+
+
+def make_int8(library_path: str, model_setting: str) -> Any:
+    """Quantize the selected model on a sample of the library's photos (a worker: ~10 s)."""
+    from resnet_desktop.core.quantize import make_int8 as make
+
+    return make(load_fp32_classifier(model_setting), library_paths(library_path))
+
+
 def library_paths(library_path: str) -> list[str]:
     """Every photo the library knows that is still on disk as far as it knows (re-tag input)."""
     lib = Library(library_path)

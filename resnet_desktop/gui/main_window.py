@@ -385,9 +385,18 @@ class MainWindow(QMainWindow):
                     self._classifier = self._injected_factory()
                 else:
                     from resnet_desktop.core.classify import load_classifier
+                    from resnet_desktop.core.weights import WeightsError
 
-                    model = self.settings.model
-                    self._classifier, notice = load_classifier(None if model == MODEL_AUTO else model)
+                    model = None if self.settings.model == MODEL_AUTO else self.settings.model
+                    try:
+                        precision = "int8" if self.settings.int8 else "fp32"
+                        self._classifier, notice = load_classifier(model, precision=precision)
+                    except WeightsError as exc:
+                        if not self.settings.int8:
+                            raise
+                        # the INT8 model belongs to other weights now: tag with the normal one
+                        self._classifier, notice = load_classifier(model)
+                        notice = f"{exc} {notice or ''}".strip()
                     if notice:
                         self.model_notice.emit(notice)
             return self._classifier

@@ -48,6 +48,15 @@ class AppSettings:
         self.q.setValue("model/name", value)
 
     @property
+    def int8(self) -> bool:
+        """Tag with the INT8 model (made from the user's photos; see core.quantize)."""
+        return str(self.q.value("model/int8", "false")).lower() in ("true", "1")
+
+    @int8.setter
+    def int8(self, value: bool) -> None:
+        self.q.setValue("model/int8", "true" if value else "false")
+
+    @property
     def confidence_threshold(self) -> float:
         return min(1.0, max(0.0, self._get("view/confidence_threshold", DEFAULT_THRESHOLD, float)))
 

@@ -8,6 +8,7 @@ import threading
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resnet_desktop.gui import data
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.tasks import run_task
 
@@ -101,6 +103,7 @@ class SettingsDialog(QDialog):
         self.download_progress = QProgressBar()
         self.download_progress.hide()
         model_form.addRow("", self.download_progress)
+        self._build_int8_rows(model_form)
         layout.addWidget(model_box)
 
         view_box = QGroupBox(self.tr("Tagging"))
@@ -126,6 +129,69 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.button_box)
         self.resize(620, 0)
         self.refresh_weights()
+
+    # --- INT8 -----------------------------------------------------------------------------
+    def _build_int8_rows(self, form: QFormLayout) -> None:
+        self.int8_check = QCheckBox(self.tr("Use the faster INT8 model"))
+        self.int8_check.setChecked(self.settings.int8)
+        self.int8_check.setEnabled(False)  # until its comparison with the normal model is known
+        self.make_int8_button = QPushButton(self.tr("Make INT8 Model…"))
+        self.make_int8_button.setToolTip(
+            self.tr("Made from up to 64 photos of your library; half of them check how often it agrees")
+        )
+        self.make_int8_button.clicked.connect(self.make_int8)
+        row = QHBoxLayout()
+        row.addWidget(self.int8_check)
+        row.addWidget(self.make_int8_button)
+        row.addStretch(1)
+        form.addRow(self.tr("Speed:"), row)
+        self.int8_label = QLabel(self.tr("Checking…"))
+        self.int8_label.setWordWrap(True)
+        form.addRow("", self.int8_label)
+        if self.frozen:  # the packaged app has no quantizer and runs the bundled fp32 models
+            form.setRowVisible(row, False)
+            form.setRowVisible(self.int8_label, False)
+            return
+        self.model_combo.currentIndexChanged.connect(lambda _i: self.refresh_int8())
+        self.refresh_int8()
+
+    def refresh_int8(self) -> None:
+        model = self.model_combo.currentData()
+        run_task(lambda: data.int8_report(model), self._show_int8, self._int8_failed, pool_name="download")
+
+    def make_int8(self) -> None:
+        library, model = (
+            self.library_edit.text().strip() or self.settings.library_path,
+            self.model_combo.currentData(),
+        )
+        self.make_int8_button.setEnabled(False)
+        self.int8_label.setText(self.tr("Calibrating on your photos and comparing with the normal model…"))
+        run_task(
+            lambda: data.make_int8(library, model), self._show_int8, self._int8_failed, pool_name="download"
+        )
+
+    def _show_int8(self, report) -> None:
+        self.make_int8_button.setEnabled(True)
+        if report is None:
+            self.int8_check.setChecked(False)
+            self.int8_check.setEnabled(False)
+            self.int8_label.setText(
+                self.tr(
+                    "Not made yet. It is made from your own photos, with a measure of how often it agrees."
+                )
+            )
+            return
+        self.int8_check.setEnabled(True)
+        self.int8_label.setText(
+            self.tr("On %1 of your photos it gives the normal model's top label %2% of the time; %3x faster.")
+            .replace("%1", str(report.evaluation_photos))
+            .replace("%2", f"{report.top1_agreement * 100:.0f}")
+            .replace("%3", f"{report.speedup:.1f}")
+        )
+
+    def _int8_failed(self, message: str) -> None:
+        self.make_int8_button.setEnabled(True)
+        self.int8_label.setText(message)
 
     # --- weights --------------------------------------------------------------------------
     def refresh_weights(self) -> None:
@@ -229,6 +295,7 @@ class SettingsDialog(QDialog):
         s.model = self.model_combo.currentData()
         s.confidence_threshold = self.threshold_spin.value() / 100.0
         s.decode_threads = self.threads_spin.value()
+        s.int8 = self.int8_check.isChecked() and self.int8_check.isEnabled()
         s.sync()
         super().accept()
 

@@ -138,92 +138,92 @@
         <translation>从图库中移除(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="422"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="431"/>
         <source>Could not open the library: %1</source>
         <translation>无法打开图库：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="465"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="474"/>
         <source>Tagged %1 photos</source>
         <translation>已为 %1 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="467"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="476"/>
         <source>Stopped; %1 photos tagged, the rest resume next time</source>
         <translation>已停止；已为 %1 张照片打标签，其余的将在下次继续</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="471"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="480"/>
         <source>%1 could not be read (see Failed)</source>
         <translation>%1 张无法读取（见“失败”）</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="480"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="489"/>
         <source>Tagging stopped: %1</source>
         <translation>打标签已停止：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="568"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="577"/>
         <source>Could not read the library: %1</source>
         <translation>无法读取图库：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="615"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="624"/>
         <source>Remove from Library</source>
         <translation>从图库中移除</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="616"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="625"/>
         <source>Remove %1 photo(s) from the library? The files stay on disk.</source>
         <translation>要从图库中移除 %1 张照片吗？文件仍保留在磁盘上。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="638"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="647"/>
         <source>Could not save: %1</source>
         <translation>无法保存：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="647"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="656"/>
         <source>New Album</source>
         <translation>新建相册</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="647"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="656"/>
         <source>Album name:</source>
         <translation>相册名称：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="692"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="701"/>
         <source>Delete Album</source>
         <translation>删除相册</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="693"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="702"/>
         <source>Delete the album “%1”? Its photos stay in the library.</source>
         <translation>要删除相册“%1”吗？其中的照片仍保留在图库中。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="706"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="715"/>
         <source>Add Photos</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="706"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="715"/>
         <source>Photos (%1)</source>
         <translation>照片 (%1)</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="711"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="720"/>
         <source>Add Folder</source>
         <translation>添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="732"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="741"/>
         <source>New model weights are ready. File &gt; Re-tag Library tags your photos with them.</source>
         <translation>新的模型权重已就绪。使用“文件 &gt; 重新标记图库”用它们标记您的照片。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/main_window.py" line="741"/>
+        <location filename="../../resnet_desktop/gui/main_window.py" line="750"/>
         <source>The new library file is used after tagging finishes.</source>
         <translation>打标签完成后将使用新的图库文件。</translation>
     </message>
@@ -262,84 +262,84 @@
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="102"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="110"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="110"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="118"/>
         <source>Labels</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="121"/>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="122"/>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="123"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="129"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="130"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="131"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="125"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="133"/>
         <source>Taken:</source>
         <translation>拍摄时间：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="126"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="134"/>
         <source>Camera:</source>
         <translation>相机：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="127"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="135"/>
         <source>Size:</source>
         <translation>尺寸：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="132"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="140"/>
         <source>Failed:</source>
         <translation>失败：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="139"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="147"/>
         <source>Show in Folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="143"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="151"/>
         <source>Tags</source>
         <translation>标记</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="151"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="159"/>
         <source>Add a tag…</source>
         <translation>添加标记…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="153"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="161"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="160"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="168"/>
         <source>Remove from Library…</source>
         <translation>从图库中移除…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="186"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="194"/>
         <source>This photo cannot be shown.</source>
         <translation>无法显示这张照片。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="198"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="206"/>
         <source>Not tagged yet</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="208"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="216"/>
         <source>Tagged by %1</source>
         <translation>由 %1 打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/viewer.py" line="212"/>
+        <location filename="../../resnet_desktop/gui/viewer.py" line="220"/>
         <source>  (yours)</source>
         <translation>  （您添加的）</translation>
     </message>
@@ -468,132 +468,168 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="52"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="54"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="56"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="58"/>
         <source>Library</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="59"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="61"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="64"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="66"/>
         <source>Library file:</source>
         <translation>图库文件：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="67"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="69"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="70"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="72"/>
         <source>Automatic (ResNet-18 when its weights are present)</source>
         <translation>自动（有权重文件时使用 ResNet-18）</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="72"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="74"/>
         <source>EfficientNet-Lite0 (offline fallback)</source>
         <translation>EfficientNet-Lite0（离线备用）</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="75"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="77"/>
         <source>Model in use:</source>
         <translation>使用的模型：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="76"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="78"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="148"/>
         <source>Checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="81"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="83"/>
         <source>ResNet-18 weights:</source>
         <translation>ResNet-18 权重：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="83"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="85"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="85"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="87"/>
         <source>Import File…</source>
         <translation>导入文件…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="87"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="89"/>
         <source>Cancel Download</source>
         <translation>取消下载</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="106"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="109"/>
         <source>Tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="113"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="116"/>
         <source>Labels below this confidence are not shown on tiles.</source>
         <translation>置信度低于此值的标签不会显示在缩略图上。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="114"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="117"/>
         <source>Show labels from:</source>
         <translation>显示标签的最低置信度：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="118"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="121"/>
         <source>Decoding threads:</source>
         <translation>解码线程数：</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="141"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="135"/>
+        <source>Use the faster INT8 model</source>
+        <translation>使用更快的 INT8 模型</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="138"/>
+        <source>Make INT8 Model…</source>
+        <translation>生成 INT8 模型…</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="140"/>
+        <source>Made from up to 64 photos of your library; half of them check how often it agrees</source>
+        <translation>用图库中最多 64 张照片生成；其中一半用于检验它与普通模型的一致程度</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="147"/>
+        <source>Speed:</source>
+        <translation>速度：</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="168"/>
+        <source>Calibrating on your photos and comparing with the normal model…</source>
+        <translation>正在用您的照片校准并与普通模型比较…</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="180"/>
+        <source>Not made yet. It is made from your own photos, with a measure of how often it agrees.</source>
+        <translation>尚未生成。它由您自己的照片生成，并会测量与普通模型的一致程度。</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="186"/>
+        <source>On %1 of your photos it gives the normal model&apos;s top label %2% of the time; %3x faster.</source>
+        <translation>在您的 %1 张照片上，它与普通模型的首选标签一致的比例为 %2%；速度快 %3 倍。</translation>
+    </message>
+    <message>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="207"/>
         <source>Installed: %1</source>
         <translation>已安装：%1</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="144"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="210"/>
         <source>Not included in this build. Tagging uses EfficientNet-Lite0.</source>
         <translation>此版本未包含。将使用 EfficientNet-Lite0 进行标记。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="149"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="215"/>
         <source>Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them.</source>
         <translation>未安装：%1 在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="165"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="231"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="197"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="263"/>
         <source>Import ResNet-18 weights</source>
         <translation>导入 ResNet-18 权重</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="197"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="263"/>
         <source>PyTorch weights (*.pth *.pt)</source>
         <translation>PyTorch 权重 (*.pth *.pt)</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="205"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="271"/>
         <source>Checking the file…</source>
         <translation>正在检查文件…</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="217"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="283"/>
         <source>Library file</source>
         <translation>图库文件</translation>
     </message>
     <message>
-        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="219"/>
+        <location filename="../../resnet_desktop/gui/settings_dialog.py" line="285"/>
         <source>Library (*.sqlite3 *.db)</source>
         <translation>图库 (*.sqlite3 *.db)</translation>
     </message>

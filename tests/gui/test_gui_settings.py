@@ -73,3 +73,41 @@ def test_the_packaged_app_offers_no_download_it_could_not_use(qtbot, monkeypatch
     qtbot.waitUntil(
         lambda: "not included in this build" in dialog.weights_label.text().lower(), timeout=10000
     )
+
+
+def test_int8_is_made_from_the_library_and_then_used_for_tagging(qtbot, tmp_path, real_photos):
+    """Settings > Make INT8 Model calibrates on the library's photos, shows how it compares,
+    and once chosen the window tags with it."""
+    from PIL import ImageOps
+
+    from resnet_desktop.core.imaging import decode_photo
+    from resnet_desktop.core.pipeline import Indexer
+    from resnet_desktop.gui.main_window import MainWindow
+    from tests.fakes import ColourClassifier
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name, path in real_photos.items():
+        image = decode_photo(path).image
+        image.save(folder / f"{name}.png")
+        ImageOps.mirror(image).save(folder / f"{name}_mirror.png")
+    settings = AppSettings()
+    settings.model = "efficientnet_lite0"
+    settings.library_path = str(tmp_path / "lib.sqlite3")
+    Indexer(settings.library_path, ColourClassifier).run([str(folder)])
+
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "Not made yet" in dialog.int8_label.text(), timeout=60000)
+    assert not dialog.int8_check.isEnabled()
+    dialog.make_int8_button.click()
+    qtbot.waitUntil(lambda: "of your photos" in dialog.int8_label.text(), timeout=120000)
+    assert "On 7 of your photos" in dialog.int8_label.text()
+    assert dialog.int8_check.isEnabled()
+    dialog.int8_check.setChecked(True)
+    dialog.accept()
+    assert settings.int8
+
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    assert window._classifier_factory().model == "efficientnet_lite0+int8"
