@@ -26,6 +26,18 @@ ThumbnailRole = Qt.ItemDataRole.UserRole + 8
 RowRole = Qt.ItemDataRole.UserRole + 9
 LabelVisibleRole = Qt.ItemDataRole.UserRole + 10
 
+#: Roles that are a field of the library row as it is.
+_ROLE_FIELDS = {
+    Qt.ItemDataRole.DisplayRole: "name",
+    IdRole: "id",
+    PathRole: "path",
+    TopLabelRole: "top_label",
+    ConfidenceRole: "top_probability",
+    StatusRole: "status",
+    ErrorRole: "error",
+    HashRole: "content_hash",
+}
+
 PHOTO_IDS_MIME = "application/x-resnet-desktop-photo-ids"
 
 
@@ -61,24 +73,11 @@ class PhotoListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.name
-        if role == IdRole:
-            return row.id
-        if role == PathRole:
-            return row.path
-        if role == TopLabelRole:
-            return row.top_label
-        if role == ConfidenceRole:
-            return row.top_probability
+        field = _ROLE_FIELDS.get(role)
+        if field is not None:
+            return getattr(row, field)
         if role == LabelVisibleRole:
             return bool(row.top_label) and (row.top_probability or 0.0) >= self.confidence_threshold
-        if role == StatusRole:
-            return row.status
-        if role == ErrorRole:
-            return row.error
-        if role == HashRole:
-            return row.content_hash
         if role == RowRole:
             return row
         if role == ThumbnailRole:
