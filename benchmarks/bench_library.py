@@ -21,22 +21,14 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from resnet_desktop.core.albums import BUILTIN_ALBUMS  # noqa: E402
+from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library  # noqa: E402
 from resnet_desktop.core.resources import resource_path  # noqa: E402
-
-
-@dataclass
-class Pred:
-    rank: int
-    class_index: int
-    label: str
-    probability: float
 
 
 def fill(lib: Library, n: int, seed: int = 1) -> None:
@@ -84,7 +76,7 @@ def fill(lib: Library, n: int, seed: int = 1) -> None:
             second = (1 - top) * rng.random() * 0.8
             third = (1 - top - second) * rng.random() * 0.6
             preds = [
-                Pred(r + 1, c, names[c], p)
+                Prediction(r + 1, c, names[c], p)
                 for r, (c, p) in enumerate(zip(classes, (top, second, third), strict=True))
             ]
             lib.save_result(

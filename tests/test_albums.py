@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
 import pytest
 
 from resnet_desktop.core.albums import BUILTIN_ALBUMS, RULE_KEYS, UNTAGGED_BELOW, compile_rule, validate_rule
+from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library
-
-
-@dataclass
-class Pred:
-    rank: int
-    class_index: int
-    label: str
-    probability: float
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def photos(tmp_path):
             taken_at=taken_at,
             camera=camera,
             model="resnet18",
-            predictions=[Pred(r, i, label, p) for r, (i, label, p) in enumerate(preds, start=1)],
+            predictions=[Prediction(r, i, label, p) for r, (i, label, p) in enumerate(preds, start=1)],
             embedding=None,
         )
         ids[name] = pid
