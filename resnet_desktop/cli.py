@@ -349,6 +349,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     )
     if summary.indexed + summary.retagged and summary.elapsed_s > 0:
         print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
+    elif summary.unchanged and not (summary.moved or summary.cancelled):
+        print(
+            f"  Nothing to tag: all {summary.unchanged} photos are unchanged "
+            "(only their size and modification time were checked; no photo was opened)."
+        )
     for path, reason in summary.failed:
         print(f"  failed: {path}: {reason}")
     return EXIT_FAILED if summary.failed else EXIT_OK
