@@ -250,6 +250,7 @@ def _fmt_duration(seconds: float | None) -> str:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from resnet_desktop.core.classify import prediction_json
     from resnet_desktop.core.imaging import PhotoError, decode_photo
     from resnet_desktop.core.pipeline import read_photo_bytes
 
@@ -269,10 +270,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for warning in photo.warnings:
             print(f"warning: {path}: {warning}", file=sys.stderr)
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
-        results[path] = [
-            {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)}
-            for p in result.predictions
-        ]
+        results[path] = [prediction_json(p) for p in result.predictions]
     if args.json:
         json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
         print()

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from resnet_desktop import __version__
-from resnet_desktop.core.classify import Prediction
+from resnet_desktop.core.classify import Prediction, prediction_json
 from resnet_desktop.core.imaging import PhotoError, decode_photo
 from resnet_desktop.core.pipeline import content_hash
 
@@ -251,11 +251,6 @@ class Engine:
             "backend": self.classifier.backend,
             "fallback": self.classifier.model.split("+")[0] == FALLBACK_MODEL,
         }
-
-
-def prediction_json(p: Prediction) -> dict[str, Any]:
-    """The seed's JSON for one prediction: probability in percent with two decimals."""
-    return {"rank": p.rank, "class": p.label, "probability": round(p.probability * 100.0, 2)}
 
 
 # -- HTTP ----------------------------------------------------------------------------------------
