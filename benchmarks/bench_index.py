@@ -410,7 +410,6 @@ def main() -> int:
 
     from resnet_desktop.core.classify import load_classifier
 
-    corpus = build_corpus(args.workdir / "corpus", args.large, args.hd, args.png)
     weights = args.workdir / "resnet18-generated.pth"
     if not weights.exists():
         torch.manual_seed(0)
@@ -424,6 +423,7 @@ def main() -> int:
         report_memory(args, weights)
     if args.only_memory:
         return 0
+    corpus = build_corpus(args.workdir / "corpus", args.large, args.hd, args.png)
     peak = machine_peak_gflops()
     peak_rate = peak / RESNET18_GFLOP
     rows: list[tuple[str, str]] = []
