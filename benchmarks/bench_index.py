@@ -272,7 +272,12 @@ def peak_memory_mb(files: list[Path], count: int, workdir: Path, weights: Path) 
         f"sys.argv = {argv!r}\n"
         "from resnet_desktop.cli import main\n"
         "code = main(sys.argv[1:])\n"
-        "print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:  # this process's own peak (ru_maxrss also counts the parent's, inherited at spawn)\n"
+        "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "except OSError:\n"
+        "    pass\n"
+        "print('maxrss_kb', peak)\n"
         "sys.exit(code)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -328,7 +333,11 @@ from resnet_desktop.core.paths import thumbnail_dir
 from resnet_desktop.core.thumbs import ThumbCache
 t = time.perf_counter()
 s = Indexer(library, lambda: classifier, thumbs=ThumbCache(thumbnail_dir())).run([folder])
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # this process's own peak: ru_maxrss would include the parent's, inherited at spawn
+    with open("/proc/self/status") as status:
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+except OSError:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 out = {"seconds": time.perf_counter() - t, "indexed": s.indexed, "unchanged": s.unchanged, "maxrss_mb": rss}
 print(json.dumps(out))
 """
