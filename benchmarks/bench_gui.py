@@ -148,11 +148,13 @@ def measure_responsiveness(folder: Path, count: int, interact: bool) -> dict[str
         app.processEvents()
         time.sleep(0.0005)
     first_screen_ms = (time.perf_counter() - t_create) * 1000
-    scroll_ms = []
+    scroll_ms: list[float] = []
+    shown = 0
     if window.model.rowCount():
         while window._query_in_flight:  # the rest of the album after the first screen
             app.processEvents()
             time.sleep(0.001)
+        shown = window.model.rowCount()
         bar = window.grid.verticalScrollBar()
         for _ in range(40):
             t = time.perf_counter()
@@ -212,7 +214,7 @@ def measure_responsiveness(folder: Path, count: int, interact: bool) -> dict[str
         "first_screen_ms": first_screen_ms,
         "scroll_median_ms": statistics.median(scroll_ms) if scroll_ms else float("nan"),
         "scroll_max_ms": max(scroll_ms) if scroll_ms else float("nan"),
-        "shown": window.model.rowCount(),
+        "shown": shown,
         "photos": summary.indexed,
         "failed": len(summary.failed),
         "seconds": elapsed,
