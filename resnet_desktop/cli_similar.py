@@ -109,9 +109,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
             )
         model = args.model or emb.default_model(library, row.model)
         if model is None:
-            raise cli.CliError(
-                "no photo in the library has been tagged yet; run `resnet-desktop index FOLDER`"
-            )
+            raise cli.CliError("no photo in the library is tagged yet; run `resnet-desktop index FOLDER`")
         _ensure_embeddings(library, model)
         try:
             matches = duplicates.similar(library, row.id, limit=args.limit, model=model)

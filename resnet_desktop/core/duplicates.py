@@ -606,7 +606,9 @@ def suggest_keep(members: list[Member]) -> tuple[list[Member], list[str]]:
         )
 
     ordered = sorted(members, key=score)
-    keep, others = ordered[0], ordered[1:]
+    keep = ordered[0]
+    # byte-identical copies of the keeper are equal in every way: compare with the rest
+    others = [m for m in ordered[1:] if m.photo.content_hash != keep.photo.content_hash] or ordered[1:]
     if not others:
         return ordered, []
     reasons: list[str] = []
