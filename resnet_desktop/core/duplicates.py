@@ -161,17 +161,30 @@ def ensure_fingerprints(
 
 
 def _load_fingerprints(library: Library) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
-    """(photo ids, 32x32 float32 fingerprints, sharpness by photo id) of every photo not missing."""
-    rows = library._db.execute(
-        "SELECT p.id, f.data, f.sharpness FROM photos p JOIN fingerprints f "
-        "ON f.content_hash = p.content_hash WHERE p.status != 'missing' AND f.kind = ? ORDER BY p.id",
-        (FINGERPRINT_KIND,),
-    ).fetchall()
+    """(photo ids, 32x32 uint8 fingerprints, sharpness by photo id) of every photo not missing.
+
+    Filled row by row into one preallocated array: no list of 100,000 blobs held at once.
+    """
+    where = (
+        "FROM photos p JOIN fingerprints f ON f.content_hash = p.content_hash "
+        "WHERE p.status != 'missing' AND f.kind = ?"
+    )
+    n = library._db.execute(f"SELECT count(*) {where}", (FINGERPRINT_KIND,)).fetchone()[0]
     side = FINGERPRINT_SIDE
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    raw = b"".join(r[1] for r in rows)
-    grids = np.frombuffer(raw, dtype=np.uint8).reshape(-1, side, side) if rows else np.zeros((0, side, side))
-    return ids, grids, {r[0]: r[2] or 0.0 for r in rows}
+    ids = np.zeros(n, dtype=np.int64)
+    grids = np.zeros((n, side, side), dtype=np.uint8)
+    sharpness: dict[int, float] = {}
+    i = 0
+    for photo_id, data, sharp in library._db.execute(
+        f"SELECT p.id, f.data, f.sharpness {where} ORDER BY p.id", (FINGERPRINT_KIND,)
+    ):
+        if i >= n or len(data) != side * side:
+            continue
+        ids[i] = photo_id
+        grids[i] = np.frombuffer(data, dtype=np.uint8).reshape(side, side)
+        sharpness[photo_id] = sharp or 0.0
+        i += 1
+    return ids[:i], grids[:i], sharpness
 
 
 def _zero_mean_unit(x: np.ndarray) -> np.ndarray:
@@ -247,14 +260,15 @@ class VectorIndex:
         out = np.empty((queries.shape[0], nprobe), dtype=np.int64)
         for start in range(0, queries.shape[0], block):
             sims = queries[start : start + block].astype(np.float32) @ self.centroids.T
-            part = np.argpartition(-sims, nprobe - 1, axis=1)[:, :nprobe]
-            rows = np.arange(part.shape[0])[:, None]
-            out[start : start + block] = np.take_along_axis(
-                part, np.argsort(-sims[rows, part], axis=1), axis=1
-            )
+            # a few passes of argmax cost far less than a partial sort of every row
+            for k in range(nprobe):
+                best = np.argmax(sims, axis=1)
+                out[start : start + block, k] = best
+                if k + 1 < nprobe:
+                    sims[np.arange(sims.shape[0]), best] = -np.inf
         return out
 
-    def search(self, query: np.ndarray, k: int, nprobe: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, query: np.ndarray, k: int, nprobe: int = 8) -> tuple[np.ndarray, np.ndarray]:
         """The ``k`` rows most similar to ``query``: (rows, similarities), best first."""
         q = np.asarray(query, dtype=np.float32).ravel()
         cells = self.top_cells(q[None], nprobe)[0]
@@ -287,13 +301,17 @@ class VectorIndex:
         assert owners is not None
         found: dict[tuple[int, int], float] = {}
         cells = self.top_cells(queries, nprobe)
+        # every (query, cell) visit, grouped by cell
+        visit_cell = cells.ravel()
+        visit_query = np.repeat(np.arange(queries.shape[0]), cells.shape[1])
+        order = np.argsort(visit_cell, kind="stable")
+        visit_cell, visit_query = visit_cell[order], visit_query[order]
+        bounds = np.searchsorted(visit_cell, np.arange(len(self.members) + 1))
         for c, members in enumerate(self.members):
             if cancel is not None and cancel.is_set():
                 break
-            if members.size == 0:
-                continue
-            asking = np.nonzero((cells == c).any(axis=1))[0]
-            if asking.size == 0:
+            asking = visit_query[bounds[c] : bounds[c + 1]]
+            if members.size == 0 or asking.size == 0:
                 continue
             block = self.vectors[members].astype(np.float32)
             for start in range(0, asking.size, 4096):
@@ -354,10 +372,12 @@ class Match:
 
 
 def similar(library: Library, photo_id: int, *, limit: int = 20, model: str | None = None) -> list[Match]:
-    """Photos most like ``photo_id``, best first, without it (nor its byte-identical copies'
-    duplicates of itself... they are listed: they are the most similar photos there are).
+    """Photos most like ``photo_id``, best first, without the photo itself (its copies are
+    listed: they are the most similar photos there are). Only embeddings of one model are
+    compared: ``model``, else the one that tagged the photo when the library has its
+    embeddings, else the library's most common one.
 
-    Raises DuplicatesError with a clear reason when there is nothing to compare with.
+    Raises DuplicatesError with a clear reason when the photo cannot be compared.
     """
     row = library.get(photo_id)
     if row is None:
@@ -482,13 +502,16 @@ def find_groups(
     for a, b in exact_pairs:
         copies.union(a, b)
         exact_ids.update((a, b))
-    distance: dict[tuple[int, int], float] = {(min(a, b), max(a, b)): 0.0 for a, b in exact_pairs}
+    distance = _Distances()
+    for a, b in exact_pairs:
+        distance.add(a, b, 0.0)
 
     # near: fingerprint candidates (all four quarter turns), checked at full size
     near_pairs: list[tuple[int, int]] = []
     if len(ids) > 1:
         f = FINGERPRINT_SIDE // _COARSE_SIDE
-        coarse = grids.reshape(-1, _COARSE_SIDE, f, _COARSE_SIDE, f).astype(np.float32).mean(axis=(2, 4))
+        # summed in float32 without a float32 copy of every fingerprint (400 MB at 100,000)
+        coarse = grids.reshape(-1, _COARSE_SIDE, f, _COARSE_SIDE, f).sum(axis=(2, 4), dtype=np.float32)
         index = VectorIndex(_zero_mean_unit(coarse))
         candidates: dict[tuple[int, int], float] = {}
         everyone = np.arange(len(ids), dtype=np.int64)
@@ -512,8 +535,7 @@ def find_groups(
             if cos is not None and cos < NEAR_MIN_COSINE:
                 continue
             near_pairs.append((a, b))
-            key = (min(a, b), max(a, b))
-            distance.setdefault(key, round(1.0 - score, 4))
+            distance.add(a, b, round(1.0 - score, 4))
     for a, b in near_pairs:
         copies.union(a, b)
 
@@ -543,7 +565,7 @@ def find_groups(
             if shifted_similarity(grids[ra], grids[rb]) < SIMILAR_SPATIAL:
                 continue
             moments.union(copies.find(a), copies.find(b))
-            distance[(min(a, b), max(a, b))] = round(1.0 - cos, 4)
+            distance.add(a, b, round(1.0 - cos, 4))
         for roots in moments.groups():
             members = sorted({m for m in (copies.parent or {}) if copies.find(m) in roots} | set(roots))
             groups.append(_make_group(library, "similar", members, distance, sharpness))
@@ -556,9 +578,7 @@ def _one_hash(library: Library, ids: list[int]) -> bool:
     return len(hashes) == 1
 
 
-def _make_group(
-    library: Library, kind: str, ids: list[int], distance: dict[tuple[int, int], float], sharpness: dict
-) -> Group:
+def _make_group(library: Library, kind: str, ids: list[int], distance: _Distances, sharpness: dict) -> Group:
     members = []
     for pid in ids:
         row = library.get(pid)
@@ -574,14 +594,28 @@ def _make_group(
     ordered, reasons = suggest_keep(members)
     keep_id = ordered[0].photo.id
     for m in ordered[1:]:
-        key = (min(keep_id, m.photo.id), max(keep_id, m.photo.id))
-        m.distance = distance.get(key, _best_distance(m.photo.id, distance))
+        m.distance = distance.get(keep_id, m.photo.id)
     return Group(kind, ordered, reasons)
 
 
-def _best_distance(pid: int, distance: dict[tuple[int, int], float]) -> float:
-    found = [d for (a, b), d in distance.items() if pid in (a, b)]
-    return min(found) if found else 1.0
+class _Distances:
+    """Distances of linked pairs (0 = same bytes), and each photo's smallest one, for members
+    linked to the keeper only through another member."""
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[int, int], float] = {}
+        self.nearest: dict[int, float] = {}
+
+    def add(self, a: int, b: int, d: float) -> None:
+        key = (min(a, b), max(a, b))
+        if d < self.pairs.get(key, 2.0):
+            self.pairs[key] = d
+        for p in key:
+            self.nearest[p] = min(d, self.nearest.get(p, 2.0))
+
+    def get(self, a: int, b: int) -> float:
+        found = self.pairs.get((min(a, b), max(a, b)))
+        return found if found is not None else min(1.0, self.nearest.get(b, 1.0))
 
 
 def _date_key(row: PhotoRow) -> str:

@@ -146,37 +146,28 @@ def clear_cache() -> None:
 
 
 def _read(library: Library, model: str, gen: int) -> EmbeddingMatrix:
-    cur = library._db.execute(
-        "SELECT e.photo_id, e.dim, e.vector FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-        "WHERE e.model = ? AND p.status != 'missing' ORDER BY e.photo_id",
-        (model,),
-    )
-    ids: list[int] = []
-    chunks: list[np.ndarray] = []
-    dim = None
-    block: list[bytes] = []
-    # Decode in blocks: one bytes join + frombuffer per 4096 rows instead of one per row.
-    for photo_id, d, blob in cur:
-        if dim is None:
-            dim = int(d)
-        if int(d) != dim or len(blob) != dim * 2:
-            continue  # a malformed row cannot be compared; skip it rather than fail the view
-        ids.append(int(photo_id))
-        block.append(blob)
-        if len(block) == 4096:
-            chunks.append(np.frombuffer(b"".join(block), dtype=STORE_DTYPE).reshape(-1, dim))
-            block = []
-    if block and dim:
-        chunks.append(np.frombuffer(b"".join(block), dtype=STORE_DTYPE).reshape(-1, dim))
-    if not ids:
+    """Fill one preallocated float16 matrix row by row (no list of blobs, no second copy)."""
+    where = "FROM embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.model = ? AND p.status != 'missing'"
+    n, dim = library._db.execute(f"SELECT count(*), max(e.dim) {where}", (model,)).fetchone()
+    if not n or not dim:
         empty = np.zeros((0, 0), dtype=STORE_DTYPE)
         return EmbeddingMatrix(model, np.zeros(0, dtype=np.int64), empty, gen)
-    vectors = np.concatenate(chunks) if len(chunks) > 1 else chunks[0].copy()
+    ids = np.zeros(n, dtype=np.int64)
+    vectors = np.zeros((n, dim), dtype=STORE_DTYPE)
+    i = 0
+    for photo_id, blob in library._db.execute(
+        f"SELECT e.photo_id, e.vector {where} ORDER BY e.photo_id", (model,)
+    ):
+        if i >= n or len(blob) != dim * 2:
+            continue  # a malformed row cannot be compared; skip it rather than fail the view
+        ids[i] = photo_id
+        vectors[i] = np.frombuffer(blob, dtype=STORE_DTYPE)
+        i += 1
+    ids, vectors = ids[:i].copy(), vectors[:i] if i == n else vectors[:i].copy()
     _normalise_inplace(vectors)
     vectors.setflags(write=False)
-    id_array = np.asarray(ids, dtype=np.int64)
-    id_array.setflags(write=False)
-    return EmbeddingMatrix(model, id_array, vectors, gen)
+    ids.setflags(write=False)
+    return EmbeddingMatrix(model, ids, vectors, gen)
 
 
 def _normalise_inplace(vectors: np.ndarray, block: int = 8192) -> None:

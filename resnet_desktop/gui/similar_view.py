@@ -11,9 +11,10 @@ Acting on a group never deletes a file by itself: "Remove Others from Library" f
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +55,10 @@ class _Progress(QObject):
 # --------------------------------------------------------------------------- work (pools)
 
 
+#: set when the main window closes: long work (fingerprints, embeddings) stops between photos
+_closing = threading.Event()
+
+
 def _embed_missing(window: Any, library_path: str, photo_ids: list[int] | None, progress) -> str | None:
     """Compute embeddings photos lack for the model in use (worker thread); a notice or None."""
     from resnet_desktop.core import embeddings as emb
@@ -76,6 +81,7 @@ def _embed_missing(window: Any, library_path: str, photo_ids: list[int] | None, 
         classifier,
         photo_ids=todo,
         on_progress=lambda p: progress.changed.emit("embeddings", p.done, p.total),
+        cancel=_closing,
     )
     return None
 
@@ -105,6 +111,7 @@ def find_groups_work(library_path: str, include_similar: bool, thumbs: Any, wind
             include_similar=include_similar,
             thumbs=thumbs,
             on_progress=lambda p: progress.changed.emit(p.stage, p.done, p.total),
+            cancel=_closing,
         )
 
 
@@ -483,6 +490,13 @@ class SimilarController(QObject):
         grid = window.grid
         grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         grid.customContextMenuRequested.connect(self._grid_menu)
+        _closing.clear()
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window_ and event.type() == QEvent.Type.Close:
+            _closing.set()  # before the window drains the pools
+        return False
 
     def _on_source(self, source: ViewSource) -> None:
         if source.kind == DUPLICATES:
