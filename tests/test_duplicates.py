@@ -209,3 +209,27 @@ def test_move_to_trash_uses_the_trash_and_merges_onto_the_kept_one(tmp_path, mon
         trashed = list((tmp_path / "xdg" / "Trash" / "files").iterdir())
         assert [p.name for p in trashed] == [Path(copy.path).name]
         assert lib.get(copy.id) is None and lib.get(keep.id) is not None
+
+
+def test_photos_tagged_before_fingerprints_get_them_when_needed(tmp_path, real_photos):
+    from PIL import Image
+
+    from resnet_desktop.core.thumbs import ThumbCache
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "coffee.png").write_bytes(real_photos["coffee"].read_bytes())
+    (folder / "chelsea.png").write_bytes(real_photos["chelsea"].read_bytes())
+    with Image.open(real_photos["coffee"]) as img:
+        img.resize((300, 200)).save(folder / "coffee-small.jpg", quality=70)
+    library = tmp_path / "lib.sqlite3"
+    thumbs = ThumbCache(tmp_path / "thumbs")
+    Indexer(library, lambda: ColourClassifier(), thumbs=thumbs).run([folder])
+    with Library(library) as lib:
+        lib._db.execute("DELETE FROM fingerprints")  # as in a library tagged before this feature
+        (folder / "chelsea.png").unlink()  # its thumbnail is enough
+        progress: list[duplicates.Progress] = []
+        groups = duplicates.find_groups(lib, thumbs=thumbs, on_progress=progress.append)
+        assert [(p.done, p.total) for p in progress if p.stage == "fingerprints"] == [(3, 3)]
+        assert lib._db.execute("SELECT count(*) FROM fingerprints").fetchone()[0] == 3
+    assert [sorted(m.photo.name for m in g.members) for g in groups] == [["coffee-small.jpg", "coffee.png"]]

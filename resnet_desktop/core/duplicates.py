@@ -143,7 +143,17 @@ def ensure_fingerprints(
         "(SELECT 1 FROM fingerprints f WHERE f.content_hash = p.content_hash)"
     ).fetchall()
     todo = [r[0] for r in rows]
-    made = 0
+    made: list[tuple[str, tuple[bytes, float]]] = []
+    written = 0
+
+    def flush() -> None:
+        nonlocal made, written
+        with library.transaction():
+            for content_hash, fp in made:
+                store_fingerprint(library, content_hash, *fp)
+        written += len(made)
+        made = []
+
     for n, photo_id in enumerate(todo):
         if cancel is not None and cancel.is_set():
             break
@@ -152,12 +162,14 @@ def ensure_fingerprints(
             continue
         fp = _fingerprint_of_row(row, thumbs)
         if fp is not None:
-            with library.transaction():
-                store_fingerprint(library, row.content_hash, *fp)
-            made += 1
+            made.append((row.content_hash, fp))
+        if len(made) >= 64:
+            flush()  # one transaction per 64 photos; what is done is kept if cancelled
         if on_progress is not None and (n % 16 == 15 or n == len(todo) - 1):
             on_progress(Progress("fingerprints", n + 1, len(todo)))
-    return made
+    if made:
+        flush()
+    return written
 
 
 def _load_fingerprints(library: Library) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
