@@ -171,3 +171,12 @@ def test_chinese_search_finds_a_persons_tags_in_either_language(library):
     assert {ids[p.id] for p in lib.photos(search="浓缩咖啡")} == set()
     lib.set_user_tags(camera, add=["浓缩咖啡"])  # ...and tags another photo in Chinese
     assert {ids[p.id] for p in lib.photos(search="espresso")} == {"camera"}
+
+
+def test_a_shown_name_leads_back_to_its_label():
+    assert names.label_for("浓缩咖啡") == "espresso"
+    assert names.label_for(" 动物 ") == "Animals"
+    assert names.label_for("espresso") == "espresso"
+    assert names.label_for("小明") == "小明"
+    for entry in _json("imagenet_zh.json"):
+        assert names.label_for(entry["zh"]) == entry["en"]

@@ -78,6 +78,20 @@ def display_name(label: str, lang: str | None) -> str:
     return _load().by_en.get(label, label)
 
 
+def label_for(text: str) -> str:
+    """The English label or category a displayed name stands for ("浓缩咖啡" -> "espresso").
+
+    Anything else (an English label, a word, a person's tag) comes back unchanged, so what a
+    person typed in either language can be stored in the English the rules and JSON use.
+    """
+    return _reverse().get(text.strip(), text.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def _reverse() -> dict[str, str]:
+    return {zh: en for en, zh in _load().by_en.items()}
+
+
 def class_name_zh(class_index: int) -> str:
     """Chinese name of an ImageNet class by its index in model order."""
     return _load().zh[int(class_index)]
