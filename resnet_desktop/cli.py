@@ -437,7 +437,10 @@ def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
 
     lang = current_language()
     if as_json:
-        json.dump([_photo_dict(r) for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        found = [_photo_dict(r) for r in rows]
+        if lang == "zh":  # "label" stays English, as in classify --json
+            found = [d | {"name_zh": display_name(d["label"], "zh") if d["label"] else None} for d in found]
+        json.dump(found, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return
     if not rows:

@@ -90,6 +90,13 @@ def test_search_in_chinese_lists_chinese_names(library, term, shown):
     assert len(lines) == 2 and lines[0].startswith(shown) and lines[-1] == "1 张照片"
 
 
+def test_search_json_keeps_the_english_label(library):
+    (found,) = json.loads(run("--library", library, "search", "咖啡", "--json").stdout)
+    assert found["label"] == "espresso" and found["name_zh"] == "浓缩咖啡"
+    (found,) = json.loads(run("--library", library, "search", "咖啡", "--json", lang="C").stdout)
+    assert found["label"] == "espresso" and "name_zh" not in found
+
+
 def test_search_animals_and_nothing(library):
     done = run("--library", library, "search", "动物")
     assert done.stdout.splitlines()[-1] == "1 张照片" and "虎斑猫" in done.stdout

@@ -116,8 +116,16 @@ def test_english_plural_forms_are_complete(tmp_path):
 
 def test_plurals_follow_the_count(qapp):
     for locale, one, many in (
-        (QLocale(QLocale.Language.English, QLocale.Country.UnitedStates), "Tagged 1 photo", "Tagged 3 photos"),
-        (QLocale(QLocale.Language.Chinese, QLocale.Country.China), "已为 1 张照片打标签", "已为 3 张照片打标签"),
+        (
+            QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+            "Tagged 1 photo",
+            "Tagged 3 photos",
+        ),
+        (
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+            "已为 1 张照片打标签",
+            "已为 3 张照片打标签",
+        ),
     ):
         translators = install_translators(qapp, locale)
         try:
