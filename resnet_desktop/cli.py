@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models")
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve")
 
 
 class CliError(Exception):
@@ -116,6 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
     m.add_argument("--weights", metavar="FILE")
+
+    p = sub.add_parser(
+        "serve", help=_("the recognition service: POST /predict and a web page, on this computer")
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help=_("address to listen on (default: this computer only)")
+    )
+    p.add_argument("--port", type=int, default=8000, help=_("port (default 8000; 0 picks a free one)"))
+    p.add_argument(
+        "--library", metavar="FILE", default=argparse.SUPPRESS, help=_("answer known photos from it")
+    )
+    p.add_argument(
+        "--token", help=_("require this token (Authorization: Bearer TOKEN); or RESNET_DESKTOP_TOKEN")
+    )
+    p.add_argument(
+        "--batch-window-ms", type=float, default=5.0, help=_("how long a request waits for others")
+    )
+    p.add_argument("--cache-size", type=int, default=1024, help=_("answers kept by content hash (0: none)"))
+    model_options(p)
     return parser
 
 
@@ -136,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "albums": cmd_albums,
         "tag": cmd_tag,
         "models": cmd_models,
+        "serve": cmd_serve,
     }[args.command]
     import sqlite3
 
@@ -260,6 +280,7 @@ def _fmt_duration(seconds: float | None) -> str:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from resnet_desktop.core.classify import prediction_json
     from resnet_desktop.core.imaging import PhotoError, decode_photo
     from resnet_desktop.core.pipeline import read_photo_bytes
 
@@ -283,7 +304,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(_("warning: {path}: {warning}", path=path, warning=translate(warning)), file=sys.stderr)
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
         results[path] = [
-            {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)}
+            prediction_json(p)
             # "class" stays ImageNet's English label (scripts key on it); a Chinese reader also
             # gets the name the table shows.
             | ({"name_zh": display_name(p.label, "zh")} if lang == "zh" else {})
@@ -326,6 +347,51 @@ def _width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+# -- serve -----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from resnet_desktop import serve
+
+    if not 0 <= args.port <= 65535:
+        raise CliError(_("--port must be between 0 and 65535"))
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        raise CliError(_("`serve` needs aiohttp: pip install aiohttp")) from None
+    library = None
+    if args.library:
+        library = _library_path(args)
+        if not library.exists():
+            raise CliError(
+                _("no library at {path}; create one with `resnet-desktop index FOLDER`", path=library)
+            )
+    token = serve.token_from(args.token)
+    warning = serve.address_warning(args.host, token)
+    if warning:
+        _err(_("warning: {warning}", warning=translate(warning)))
+    classifier = _load_classifier(args)
+    try:
+        return serve.serve(
+            classifier,
+            host=args.host,
+            port=args.port,
+            library=library,
+            token=token,
+            batch_window_ms=args.batch_window_ms,
+            cache_size=args.cache_size,
+        )
+    except OSError as exc:  # address in use, no such address, no permission for the port
+        raise CliError(
+            _(
+                "cannot listen on {host}:{port}: {reason}",
+                host=args.host,
+                port=args.port,
+                reason=translate(str(exc.strerror or exc)),
+            )
+        ) from None
 
 
 # -- index -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from resnet_desktop.core.resources import resource_path
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / "resnet_desktop" / "cli.py"
+TERMINAL = (CLI, REPO / "resnet_desktop" / "serve.py")  # what writes to a person's terminal
 
 
 def run(*args, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:
@@ -136,7 +137,10 @@ def _fields(template: str) -> set[str]:
 
 
 def test_every_cli_message_has_a_chinese_translation_with_the_same_placeholders():
-    tree = ast.parse(CLI.read_text(encoding="utf-8"))
+    tree = ast.Module(
+        body=[node for path in TERMINAL for node in ast.parse(path.read_text(encoding="utf-8")).body],
+        type_ignores=[],
+    )
     catalog = messages.catalog("zh")
     keys = [c.args[0].value for c in _calls(tree, "_") if c.args and isinstance(c.args[0], ast.Constant)]
     plurals = [c.args[0].value for c in _calls(tree, "ngettext")]
@@ -153,7 +157,10 @@ def test_every_cli_message_has_a_chinese_translation_with_the_same_placeholders(
 
 def test_no_english_text_reaches_the_user_without_the_catalog():
     """print(), _err() and CliError() get _()-wrapped text, never a bare English literal."""
-    tree = ast.parse(CLI.read_text(encoding="utf-8"))
+    tree = ast.Module(
+        body=[node for path in TERMINAL for node in ast.parse(path.read_text(encoding="utf-8")).body],
+        type_ignores=[],
+    )
     bare = []
     for name in ("print", "_err", "CliError"):
         for call in _calls(tree, name):
