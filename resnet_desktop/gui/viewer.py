@@ -231,10 +231,13 @@ class PhotoViewer(QDialog):
         return [self.tag_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tag_list.count())]
 
     def add_tag_from_edit(self) -> None:
+        from resnet_desktop.core.names import label_for
+
         text = self.tag_edit.text().strip()
         if text:
             self.tag_edit.clear()
-            self._edit_tags([text], [])
+            # a label typed by its Chinese name is that label ("浓缩咖啡" confirms "espresso")
+            self._edit_tags([label_for(text)], [])
 
     def remove_selected_tag(self) -> None:
         item = self.tag_list.currentItem()
