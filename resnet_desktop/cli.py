@@ -666,7 +666,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     for name, model in MODELS.items():
         found = weights.locate(name)
         default = _(" (default)") if name == DEFAULT_MODEL else ""
-        print(f"{name}{default}: {model.title}")
+        print(f"{name}{default}: {translate(model.title)}")
         if found.path is not None and found.problem is None:
             print("  " + _("weights: {path}  [{source}]", path=found.path, source=_(found.source or "")))
         else:
