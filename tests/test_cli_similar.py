@@ -93,7 +93,12 @@ def test_duplicates_json_groups_and_tiers(home):
 def test_duplicates_text_says_what_to_keep_and_why(home):
     done = run(home, "duplicates")
     assert done.returncode == 0
-    assert "near (7 photos); keep " in done.stdout and "3 exact, 3 near groups" in done.stdout
+    assert "near copies (7 photos); keep " in done.stdout and "3 exact groups, 3 near groups" in done.stdout
+    # in the reader's language: the same groups, in Chinese
+    env = {k: v for k, v in home["env"].items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    chinese = run(home, "duplicates", env=dict(env, LANG="zh_CN.UTF-8"))
+    assert chinese.returncode == 0
+    assert "近似副本（7 张照片）；保留 " in chinese.stdout and "3 组完全相同, 3 组近似" in chinese.stdout
 
 
 def test_bad_input_gets_one_line(home, tmp_path):
