@@ -181,3 +181,28 @@ def test_remove_from_library_merges_tags_onto_the_kept_photo(qtbot, window, phot
     with Library(window.library_path) as lib:
         kept = lib.get_by_path(photos / "chelsea.png")
         assert "holiday" in {t.tag for t in lib.tags(kept.id)}
+
+
+def test_find_similar_from_the_viewer(qtbot, window):
+    row = next(i for i, r in enumerate(window.model.rows()) if r.name == "coffee.png")
+    window.grid.setCurrentIndex(window.model.index(row))
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_Space)  # opens the photo
+    viewer = next(
+        w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() == "coffee.png"
+    )
+    button = next(b for b in viewer.findChildren(QPushButton) if b.text() == "Find Similar")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(QDialog, "similarDialog") is not None, timeout=5000)
+    dialog = window.findChild(QDialog, "similarDialog")
+    assert dialog.windowTitle() == "Photos Like coffee.png"
+    results = dialog.findChild(QListWidget, "similarList")
+    qtbot.waitUntil(lambda: results.count() == 4, timeout=10000)
+    names = [results.item(i).text().split("\n")[0] for i in range(results.count())]
+    assert "coffee.png" not in names and set(names) == {
+        "chelsea.png",
+        "chelsea-small.jpg",
+        "astronaut.png",
+        "rocket.jpg",
+    }
+    viewer.close()
