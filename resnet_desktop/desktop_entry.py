@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from resnet_desktop.core.imaging import SUPPORTED_EXTENSIONS
+from resnet_desktop.core.messages import gettext as _
 from resnet_desktop.core.resources import resource_path
 
 APP_ID = "resnet-desktop"
@@ -130,17 +131,16 @@ def refresh_caches(share: Path) -> None:
 def install_for_user() -> int:
     """``resnet-desktop --install-desktop-entry``."""
     if not sys.platform.startswith(("linux", "freebsd", "openbsd")):
-        print("resnet-desktop: menu entries are installed this way on Linux only", file=sys.stderr)
+        print("resnet-desktop: " + _("menu entries are installed this way on Linux only"), file=sys.stderr)
         return 2
     share = user_share()
-    program = this_program()
-    written = install(share, program)
+    program = " ".join(this_program())
+    written = install(share, this_program())
     refresh_caches(share)
-    print(f"Installed the menu entry for ResNet Desktop ({' '.join(program)}):")
-    for path in written[:1]:
-        print(f"  {path}")
-    print(f"  and {len(written) - 1} icons under {share / 'icons' / 'hicolor'}")
-    print("It appears in your applications menu and in your file manager's Open With for photos.")
+    print(_("Installed the menu entry for ResNet Desktop ({program}):", program=program))
+    print(f"  {written[0]}")
+    print(_("  and {n} icons under {folder}", n=len(written) - 1, folder=share / "icons" / "hicolor"))
+    print(_("It appears in your applications menu and in your file manager's Open With for photos."))
     return 0
 
 
@@ -148,9 +148,10 @@ def uninstall_for_user() -> int:
     share = user_share()
     removed = uninstall(share)
     refresh_caches(share)
-    print(
-        f"Removed {len(removed)} files of the ResNet Desktop menu entry." if removed else "Nothing to remove."
-    )
+    if removed:
+        print(_("Removed {n} files of the ResNet Desktop menu entry.", n=len(removed)))
+    else:
+        print(_("Nothing to remove."))
     return 0
 
 

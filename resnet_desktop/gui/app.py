@@ -22,6 +22,7 @@ def run_app(paths: list[str], library: str | None = None, self_test: bool = Fals
     app.setOrganizationName("ResNetDesktop")
     install_translators(app)
 
+    from resnet_desktop.core.messages import gettext, ngettext
     from resnet_desktop.gui.main_window import MainWindow, app_icon
     from resnet_desktop.gui.settings import AppSettings
     from resnet_desktop.gui.single_instance import InstanceServer, hand_over
@@ -32,10 +33,14 @@ def run_app(paths: list[str], library: str | None = None, self_test: bool = Fals
     if not self_test:
         instance = InstanceServer(library, app)
         if hand_over(library, paths) or (not instance.listen() and hand_over(library, paths)):
-            n = len(paths)
-            what = f"gave it {n} {'photo or folder' if n == 1 else 'photos or folders'}"
             print(
-                f"ResNet Desktop is already open on this library; {what if n else 'brought it to the front'}."
+                ngettext(
+                    "ResNet Desktop is already open on this library; gave it {n} photo or folder.",
+                    "ResNet Desktop is already open on this library; gave it {n} photos or folders.",
+                    len(paths),
+                )
+                if paths
+                else gettext("ResNet Desktop is already open on this library; brought it to the front.")
             )
             return 0
 
