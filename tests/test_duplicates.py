@@ -191,9 +191,7 @@ def test_index_search_matches_brute_force_above_one_cell():
 # --------------------------------------------------------------------------- acting on a group
 
 
-def test_move_to_trash_uses_the_trash_and_merges_onto_the_kept_one(tmp_path, monkeypatch):
-    # a temporary trash: send2trash follows the XDG data dir for files on its device
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+def test_move_to_trash_uses_the_trash_and_merges_onto_the_kept_one(tmp_path, temporary_trash):
     library = _tagged_library(tmp_path, n=3)
     with Library(library) as lib:
         keep, copy, _ = lib.photos(sort="name")
@@ -206,7 +204,7 @@ def test_move_to_trash_uses_the_trash_and_merges_onto_the_kept_one(tmp_path, mon
         failed = duplicates.move_to_trash(lib, [copy.id])
         assert failed == []
         assert not Path(copy.path).exists() and Path(keep.path).exists()
-        trashed = list((tmp_path / "xdg" / "Trash" / "files").iterdir())
+        trashed = list((temporary_trash / "files").iterdir())
         assert [p.name for p in trashed] == [Path(copy.path).name]
         assert lib.get(copy.id) is None and lib.get(keep.id) is not None
 

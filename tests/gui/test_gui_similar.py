@@ -50,8 +50,7 @@ def photos(tmp_path, real_photos) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, photos, monkeypatch):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the trash used by send2trash
+def window(qtbot, photos, temporary_trash):
     win = MainWindow(AppSettings(), classifier_factory=MeanColourClassifier, batch_size=4)
     qtbot.addWidget(win)
     win.show()
@@ -126,7 +125,9 @@ def _open_duplicates(qtbot, window) -> QTreeWidget:
     return view
 
 
-def test_duplicates_view_then_move_to_trash_after_confirmation(qtbot, window, photos, tmp_path):
+def test_duplicates_view_then_move_to_trash_after_confirmation(
+    qtbot, window, photos, tmp_path, temporary_trash
+):
     tree = _open_duplicates(qtbot, window)
     section = tree.topLevelItem(0)
     assert section.text(0).startswith("Near copies") and section.childCount() == 1
@@ -151,7 +152,7 @@ def test_duplicates_view_then_move_to_trash_after_confirmation(qtbot, window, ph
     qtbot.waitUntil(lambda: not (photos / "chelsea-small.jpg").exists(), timeout=10000)
     status = window.findChild(QLabel, "duplicatesStatus")
     qtbot.waitUntil(lambda: status.text() == "No duplicates found.", timeout=10000)
-    assert [p.name for p in (tmp_path / "xdg" / "Trash" / "files").iterdir()] == ["chelsea-small.jpg"]
+    assert [p.name for p in (temporary_trash / "files").iterdir()] == ["chelsea-small.jpg"]
     assert (photos / "chelsea.png").exists()
     with Library(window.library_path) as lib:
         assert lib.get_by_path(photos / "chelsea-small.jpg") is None
