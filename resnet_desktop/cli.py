@@ -431,7 +431,8 @@ def cmd_albums(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 raise CliError(f"invalid rule: {exc}") from None
             kind = "smart" if rule is not None else "manual"
-            print(f"Created {kind} album {args.name!r} ({len(library.album_photos(args.name))} photos).")
+            n = len(library.album_photos(args.name))
+            print(f"Created {kind} album {args.name!r} ({n} photo{'' if n == 1 else 's'}).")
         elif action == "delete":
             if library.album(args.name) is None:
                 raise CliError(f"no saved album named {args.name!r}")

@@ -41,6 +41,26 @@ def weights_status(model: str) -> tuple[bool, str]:
     return False, info.problem or "not found"
 
 
+def is_offline(exc: BaseException) -> bool | None:
+    """True: no internet (the server's name cannot be looked up, no route); False: the
+    server did not answer; None: not a connection problem at all."""
+    import errno
+    import socket
+    import urllib.error
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        reason = seen.reason if isinstance(seen, urllib.error.URLError) else seen
+        if isinstance(reason, socket.gaierror):
+            return True
+        if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return True
+        if isinstance(reason, (ConnectionError, TimeoutError, socket.timeout)):
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 class _Progress(QObject):
     changed = Signal(int, int)
 
@@ -229,11 +249,40 @@ class SettingsDialog(QDialog):
         self.download_progress.setRange(0, 0)
         self.download_progress.show()
         self.weights_label.setText(self.tr("Downloading…"))
+
+        def fetch() -> Exception | None:
+            try:
+                weights.download("resnet18", progress=relay.changed.emit, cancel=cancel)
+            except weights.WeightsError as exc:
+                return exc  # worded for a person in the GUI thread
+            return None
+
         run_task(
-            lambda: weights.download("resnet18", progress=relay.changed.emit, cancel=cancel),
-            lambda _path: self._download_finished(None),
+            fetch,
+            lambda exc: self._download_finished(self.download_error_text(exc) if exc else None),
             self._download_finished,
             pool_name="download",
+        )
+
+    def download_error_text(self, exc: Exception) -> str:
+        """Why the download failed, in words, and what to do instead (the Import File… button)."""
+        from resnet_desktop.core.weights import DownloadCancelled
+
+        if isinstance(exc, DownloadCancelled):
+            return self.tr("Download cancelled.")
+        offline = is_offline(exc)
+        if offline:
+            return self.tr(
+                "Could not download: there is no internet connection. Connect and try again, or, if "
+                "you have the file resnet18-f37072fd.pth, click Import File… beside Download."
+            )
+        if offline is False:
+            return self.tr(
+                "Could not download: the download server did not answer. Try again later, or, if "
+                "you have the file resnet18-f37072fd.pth, click Import File… beside Download."
+            )
+        return self.tr("Could not download: %1 Or, if you have the file, click Import File….").replace(
+            "%1", str(exc).split(" or download the file")[0].rstrip(",. ") + "."
         )
 
     def cancel_download(self) -> None:

@@ -1,0 +1,42 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Tagged %n photos</source>
+        <translation>
+            <numerusform>Tagged %n photo</numerusform>
+            <numerusform>Tagged %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped; %n photos tagged, the rest resume next time</source>
+        <translation>
+            <numerusform>Stopped; %n photo tagged, the rest resume next time</numerusform>
+            <numerusform>Stopped; %n photos tagged, the rest resume next time</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read (see Failed)</source>
+        <translation>
+            <numerusform>%n could not be read (see Failed)</numerusform>
+            <numerusform>%n could not be read (see Failed)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photos from the album “%1”? They stay in the library.</source>
+        <translation>
+            <numerusform>Remove this photo from the album “%1”? It stays in the library.</numerusform>
+            <numerusform>Remove %n photos from the album “%1”? They stay in the library.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photos from the library? The files stay on disk.</source>
+        <translation>
+            <numerusform>Remove this photo from the library? The file stays on disk.</numerusform>
+            <numerusform>Remove %n photos from the library? The files stay on disk.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
