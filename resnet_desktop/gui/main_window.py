@@ -766,7 +766,7 @@ class MainWindow(QMainWindow):
 
         def done(_r: object) -> None:
             if select:
-                self.sidebar._current_key = ("smart" if rule else "manual", name)
+                self.sidebar.select_next("smart" if rule else "manual", name)
             self._after_write()
 
         tasks.run_task(make, done, self._on_write_error, pool_name="write")
@@ -780,19 +780,21 @@ class MainWindow(QMainWindow):
             getattr(album, "rule", None),
             getattr(self, "known_labels", None),
         )
-        if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == RuleEditorDialog.DialogCode.Accepted
+        # read in the GUI thread: the write runs in a worker, which must not touch widgets
+        name, rule = dialog.album_name(), dialog.rule()
+        dialog.deleteLater()
+        if not accepted:
             return
         library, old = self.library_path, getattr(album, "name", None)
 
         def replace() -> None:
             if old:
                 data.delete_album(library, old)
-            data.create_album(library, dialog.album_name(), dialog.rule())
-
-        name = dialog.album_name()
+            data.create_album(library, name, rule)
 
         def done(_r: object) -> None:
-            self.sidebar._current_key = ("smart", name)
+            self.sidebar.select_next("smart", name)
             self._after_write()
 
         tasks.run_task(replace, done, self._on_write_error, pool_name="write")

@@ -36,6 +36,7 @@ class Sidebar(QTreeWidget):
         self.currentItemChanged.connect(self._on_current_changed)
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._current_key: tuple[str, str] = ("builtin", "all")
+        self._select_next: tuple[str, str] | None = None
         self._updating = False
         self.min_confidence = 0.0
         self.populate(None)
@@ -115,8 +116,15 @@ class Sidebar(QTreeWidget):
                 album_counts.get(album.name),
                 drop=True,
             )
+        # Selected while still "updating": the grid is told only if the view really changed
+        # (a refresh during tagging must not reset the grid and lose the person's selection).
+        target, self._select_next = self._select_next or self._current_key, None
+        self.select_key(*target)
         self._updating = False
-        self.select_key(*self._current_key)
+
+    def select_next(self, kind: str, key: str) -> None:
+        """Select this entry when the sidebar is next rebuilt (an album just made)."""
+        self._select_next = (kind, key)
 
     def _add_folder(self, parent: QTreeWidgetItem, node: FolderNode) -> None:
         """A folder and, below it, its subfolders; collapsed below the first level."""
