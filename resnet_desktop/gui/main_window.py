@@ -394,7 +394,12 @@ class MainWindow(QMainWindow):
         with self._classifier_lock:
             if self._classifier is None:
                 if self._injected_factory is not None:
-                    self._classifier = self._injected_factory()
+                    made = (
+                        self._injected_factory()
+                    )  # a classifier, or (classifier, notice) as load_classifier
+                    self._classifier, notice = made if isinstance(made, tuple) else (made, None)
+                    if notice:
+                        self.model_notice.emit(notice)
                 else:
                     from resnet_desktop.core.classify import load_classifier
                     from resnet_desktop.core.weights import WeightsError
@@ -645,6 +650,8 @@ class MainWindow(QMainWindow):
         viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
         self._viewers.append(viewer)
         viewer.show()
+        viewer.raise_()
+        viewer.activateWindow()  # the keys (arrows, Escape) go to the photo just opened
 
     def _step_viewer(self, viewer, step: int) -> None:
         """Left/Right in the viewer: the previous/next photo of the grid, which follows along."""

@@ -9,20 +9,26 @@ timer polls for the dialog or menu the next action opens and handles it when it 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPainter, QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QLabel,
+    QLineEdit,
     QMenu,
     QStyleOptionViewItem,
     QTreeWidgetItem,
     QWidget,
 )
+
+from tests.fakes import ColourClassifier, make_photo
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -311,3 +317,66 @@ def choose_in_combo(qtbot, combo, text: str) -> None:
     qtbot.keyClick(view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not view.isVisible(), timeout=3000)
     assert combo.currentText() == text
+    # a desktop's window manager gives the window back its activation when the list closes;
+    # the offscreen platform does not, and keys would go nowhere
+    combo.window().activateWindow()
+    qtbot.waitUntil(combo.window().isActiveWindow, timeout=3000)
+
+
+# --- shared scenes -------------------------------------------------------------------------
+class GatedClassifier(ColourClassifier):
+    """Blocks inference until the test opens the gate: lets a test act while a run is mid-way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.entered = threading.Event()
+
+    def infer(self, batch: np.ndarray, top_k: int = 3):
+        self.entered.set()
+        self.gate.wait(10)
+        return super().infer(batch, top_k)
+
+
+def colour_folder(root: Path, counts: dict[tuple, int]) -> Path:
+    n = 0
+    for colour, count in counts.items():
+        for _ in range(count):
+            make_photo(root / f"photo_{n:02d}.jpg", colour=colour)
+            n += 1
+    return root
+
+
+def new_album(qtbot, window, name: str) -> None:
+    """Albums > New Album…, a name typed, OK."""
+    watch = answer_dialog("OK", lambda dialog: qtbot.keyClicks(dialog.findChild(QLineEdit), name))
+    choose_from_menu_bar(qtbot, window, ["Albums", "New Album…"])
+    qtbot.waitUntil(lambda: watch.seen is not None, timeout=5000)
+
+
+def open_viewer(qtbot, window, row: int):
+    from resnet_desktop.gui.viewer import PhotoViewer
+
+    double_click_tile(qtbot, window, row)
+    viewers = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
+    assert len(viewers) == 1
+    qtbot.waitUntil(viewers[0].isActiveWindow, timeout=3000)  # it comes to the front, keys go there
+    return viewers[0]
+
+
+def viewer_texts(viewer) -> list[str]:
+    return [label.text() for label in viewer.findChildren(QLabel) if label.isVisible()]
+
+
+def viewer_tags(viewer) -> list[str]:
+    return [viewer.tag_list.item(i).text() for i in range(viewer.tag_list.count())]
+
+
+def drag_selection_to_sidebar(window, album: str) -> None:
+    """Drag the grid's selected tiles onto a sidebar entry: the drag carries what the grid puts
+    in a drag (its model's MIME data for the selection), dropped on the entry's spot."""
+    grid = window.grid
+    mime = grid.model().mimeData(sorted(grid.selectionModel().selectedIndexes(), key=lambda i: i.row()))
+    item = sidebar_item(window, album)
+    pos = window.sidebar.visualItemRect(item).center()
+    assert drop_mime(window.sidebar.viewport(), mime, pos)

@@ -7,29 +7,33 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from resnet_desktop.core.library import Library
 from resnet_desktop.gui.photo_model import PathRole, TopLabelRole
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier, make_photo
 from tests.gui.person import (
+    GatedClassifier,
     answer_dialog,
     choose_from_menu_bar,
     choose_in_combo,
     click_sidebar,
     click_tile,
-    double_click_tile,
+    colour_folder,
+    drag_selection_to_sidebar,
     drop_files,
     make_window,
+    new_album,
     sidebar_text,
     status_text,
     tile_count,
     tile_data,
     tile_names,
+    viewer_tags,
+    viewer_texts,
     wait_idle,
 )
 
@@ -54,32 +58,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDrag.*Event:Deprecati
 RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
 
 
-class GatedClassifier(ColourClassifier):
-    """Blocks inference until the test opens the gate: lets a test act while a run is mid-way."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-
-    def infer(self, batch: np.ndarray, top_k: int = 3):
-        self.entered.set()
-        self.gate.wait(10)
-        return super().infer(batch, top_k)
-
-
 def drop(window, paths: list[Path]) -> None:
     """What a file manager does: file URLs dragged onto the window and dropped."""
     assert drop_files(window, paths)
-
-
-def colour_folder(root: Path, counts: dict[tuple, int]) -> Path:
-    n = 0
-    for colour, count in counts.items():
-        for _ in range(count):
-            make_photo(root / f"photo_{n:02d}.jpg", colour=colour)
-            n += 1
-    return root
 
 
 def new_smart_album(qtbot, window, name: str, labels: str, min_confidence: int, match_all=False) -> None:
@@ -96,30 +77,6 @@ def new_smart_album(qtbot, window, name: str, labels: str, min_confidence: int, 
     watch = answer_dialog("OK", fill)
     choose_from_menu_bar(qtbot, window, ["Albums", "New Smart Album…"])
     qtbot.waitUntil(lambda: watch.seen is not None, timeout=5000)
-
-
-def new_album(qtbot, window, name: str) -> None:
-    """Albums > New Album…, a name typed, OK."""
-    watch = answer_dialog("OK", lambda dialog: qtbot.keyClicks(dialog.findChild(QLineEdit), name))
-    choose_from_menu_bar(qtbot, window, ["Albums", "New Album…"])
-    qtbot.waitUntil(lambda: watch.seen is not None, timeout=5000)
-
-
-def open_viewer(qtbot, window, row: int):
-    from resnet_desktop.gui.viewer import PhotoViewer
-
-    double_click_tile(qtbot, window, row)
-    viewers = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
-    assert len(viewers) == 1
-    return viewers[0]
-
-
-def viewer_texts(viewer) -> list[str]:
-    return [label.text() for label in viewer.findChildren(QLabel) if label.isVisible()]
-
-
-def viewer_tags(viewer) -> list[str]:
-    return [viewer.tag_list.item(i).text() for i in range(viewer.tag_list.count())]
 
 
 def test_first_run_shows_empty_state(qtbot):
@@ -342,18 +299,6 @@ def test_manual_album_accepts_photos_dropped_from_the_grid(qtbot, tmp_path):
     qtbot.waitUntil(lambda: sidebar_text(window, "Favourites") == "Favourites  (2)", timeout=5000)
     click_sidebar(qtbot, window, "Favourites")
     qtbot.waitUntil(lambda: sorted(tile_names(window)) == ["photo_00.jpg", "photo_02.jpg"], timeout=5000)
-
-
-def drag_selection_to_sidebar(window, album: str) -> None:
-    """Drag the grid's selected tiles onto a sidebar entry: the drag carries what the grid puts
-    in a drag (its model's MIME data for the selection), dropped on the entry's spot."""
-    from tests.gui.person import drop_mime, sidebar_item
-
-    grid = window.grid
-    mime = grid.model().mimeData(sorted(grid.selectionModel().selectedIndexes(), key=lambda i: i.row()))
-    item = sidebar_item(window, album)
-    pos = window.sidebar.visualItemRect(item).center()
-    assert drop_mime(window.sidebar.viewport(), mime, pos)
 
 
 def test_sort_and_zoom(qtbot, tmp_path):
