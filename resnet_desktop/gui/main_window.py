@@ -612,7 +612,8 @@ class MainWindow(QMainWindow):
     def _no_match_text(self) -> str:
         if self.source.kind == "manual" and not self.search_edit.text().strip():
             return self.tr(
-                "“%1” is empty.\nSelect photos in All Photos and drag them onto “%1” in the sidebar."
+                "“%1” is empty.\nSelect photos in All Photos and drag them onto “%1” in the sidebar,\n"
+                "or right-click them and choose Add to Album."
             ).replace("%1", self.source.title)
         return self.tr("No photos match.")
 

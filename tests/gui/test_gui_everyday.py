@@ -331,7 +331,7 @@ def test_chinese_counts_use_the_chinese_plural_form(qtbot, qapp, tmp_path):
             lambda: "1" in status_text(window) and not window.progress_panel.isVisible(), timeout=20000
         )
         assert status_text(window) == QCoreApplication.translate("MainWindow", "Tagged %n photos", None, 1)
-        assert status_text(window) == "已标记 1 张照片"
+        assert status_text(window) == "已为 1 张照片打标签"
     finally:
         for translator in translators:
             qapp.removeTranslator(translator)

@@ -14,6 +14,7 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui.i18n import install_translators
 
 TS = resource_path("translations", "resnet_desktop_zh_CN.ts")
+PLURALS_TS = resource_path("translations", "resnet_desktop_en.ts")
 
 
 def unfinished(ts: Path) -> list[tuple[str, str]]:
@@ -23,10 +24,11 @@ def unfinished(ts: Path) -> list[tuple[str, str]]:
         name = context.findtext("name")
         for message in context.iter("message"):
             translation = message.find("translation")
+            forms = [] if translation is None else translation.findall("numerusform")
             if (
                 translation is None
                 or translation.get("type") in ("unfinished", "obsolete")
-                or not translation.text
+                or not (all(f.text for f in forms) if forms else translation.text)
             ):
                 missing.append((name, message.findtext("source")))
     return missing
@@ -72,3 +74,36 @@ def test_every_gui_string_is_translated(tmp_path):
     assert unfinished(fresh) == []
     qm = TS.with_suffix(".qm")
     assert qm.is_file()
+
+
+def test_every_count_has_english_plural_forms(tmp_path):
+    """A new tr("… %n photos", "", n) without its English forms would say "1 photos": fails here."""
+    assert unfinished(PLURALS_TS) == []
+    lupdate = shutil.which("pyside6-lupdate")
+    if lupdate is None:
+        pytest.skip("pyside6-lupdate is not on PATH")
+    fresh = tmp_path / PLURALS_TS.name
+    shutil.copy(PLURALS_TS, fresh)
+    gui = Path(__file__).resolve().parents[2] / "resnet_desktop" / "gui"
+    subprocess.run(
+        [lupdate, "-pluralonly", *sorted(map(str, gui.glob("*.py"))), "-ts", str(fresh), "-no-obsolete"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert unfinished(fresh) == []
+    assert PLURALS_TS.with_suffix(".qm").is_file()
+
+
+def test_english_plural_forms_are_used_whatever_the_language(qapp):
+    for locale in (QLocale(QLocale.Language.English), QLocale(QLocale.Language.German)):
+        translators = install_translators(qapp, locale)
+        try:
+            ours = [t for t in translators if t.translate("MainWindow", "Tagged %n photos", None, 1)]
+            assert [t.translate("MainWindow", "Tagged %n photos", None, n) for t in ours for n in (1, 2)] == [
+                "Tagged %n photo",  # QCoreApplication.translate puts the number in
+                "Tagged %n photos",
+            ]
+        finally:
+            for translator in translators:
+                qapp.removeTranslator(translator)
