@@ -73,6 +73,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
         self._cancel_download: threading.Event | None = None
+        self._closed = threading.Event()  # work queued for a dialog already closed is skipped
+        self.finished.connect(lambda _result: self._closed.set())
         layout = QVBoxLayout(self)
 
         library_box = QGroupBox(self.tr("Library"))
@@ -177,7 +179,14 @@ class SettingsDialog(QDialog):
 
     def refresh_int8(self) -> None:
         model = self.model_combo.currentData()
-        run_task(lambda: data.int8_report(model), self._show_int8, self._int8_failed, pool_name="download")
+        closed = self._closed
+        # its own pool: loading the model for this check must not hold up a Download click
+        run_task(
+            lambda: None if closed.is_set() else data.int8_report(model),
+            self._show_int8,
+            self._int8_failed,
+            pool_name="int8",
+        )
 
     def make_int8(self) -> None:
         library, model = (
@@ -186,9 +195,7 @@ class SettingsDialog(QDialog):
         )
         self.make_int8_button.setEnabled(False)
         self.int8_label.setText(self.tr("Calibrating on your photos and comparing with the normal model…"))
-        run_task(
-            lambda: data.make_int8(library, model), self._show_int8, self._int8_failed, pool_name="download"
-        )
+        run_task(lambda: data.make_int8(library, model), self._show_int8, self._int8_failed, pool_name="int8")
 
     def _show_int8(self, report) -> None:
         self.make_int8_button.setEnabled(True)

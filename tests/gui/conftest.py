@@ -14,3 +14,14 @@ def _english_translations(qapp):
     yield
     for translator in translators:
         qapp.removeTranslator(translator)
+
+
+@pytest.fixture(autouse=True)
+def _no_work_outlives_the_test():
+    """Background tasks a test started (a Settings dialog checks its INT8 model, which loads
+    the model) finish before the next test, so one test's leftovers never delay another's."""
+    yield
+    from resnet_desktop.gui import tasks
+
+    tasks.shutdown(timeout_ms=180000)
+    tasks.restart()
