@@ -37,6 +37,7 @@ class Sidebar(QTreeWidget):
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._current_key: tuple[str, str] = ("builtin", "all")
         self._select_next: tuple[str, str] | None = None
+        self._folders_open: dict[str, bool] = {}
         self._updating = False
         self.min_confidence = 0.0
         self.populate(None)
@@ -71,6 +72,12 @@ class Sidebar(QTreeWidget):
     def populate(self, data) -> None:
         """Rebuild from a SidebarData (None: just the Library section), keeping the selection."""
         self._updating = True
+        # folders the person opened or closed stay so (the sidebar is rebuilt while tagging runs)
+        self._folders_open = {
+            item.data(0, SourceRole).key: item.isExpanded()
+            for item in self.items()
+            if item.childCount() and item.data(0, SourceRole).kind == "folder"
+        }
         self.clear()
         self._sections.clear()
         counts = data.counts if data is not None else {}
@@ -133,7 +140,7 @@ class Sidebar(QTreeWidget):
         )
         for child in node.children:
             self._add_folder(item, child)
-        item.setExpanded(parent.parent() is None)
+        item.setExpanded(self._folders_open.get(node.path, parent.parent() is None))
 
     # --- selection ------------------------------------------------------------------------
     def items(self) -> list[QTreeWidgetItem]:

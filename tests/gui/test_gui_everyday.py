@@ -307,6 +307,7 @@ def test_failed_tile_shows_which_file_and_why(qtbot, tmp_path):
     texts = tile_texts(window, 0)
     assert texts[0].startswith("Failed: ") and len(texts[0]) > len("Failed: ")
     assert "holiday-042.jpg" in texts
+    screenshot(window, "failed-tile.png")
 
 
 def test_counts_are_said_in_words_with_plural_forms(qtbot, tmp_path):
@@ -421,4 +422,15 @@ def test_folders_are_a_tree_sorted_by_name_with_counts_of_subfolders(qtbot, tmp_
     screenshot(window.sidebar, "folder-tree.png")
     click_sidebar(qtbot, window, "Trips")  # a folder's view holds its subfolders' photos too
     qtbot.waitUntil(lambda: sorted(tile_names(window)) == ["p1.jpg", "r1.jpg", "r2.jpg"], timeout=5000)
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Right)  # opens it
+    assert trips.isExpanded()
     screenshot(window, "grid-folder.png")
+
+    # more photos arrive: the counts follow and the folder the person opened stays open
+    make_photo(pics / "Trips" / "Rome" / "r3.jpg", colour=GREEN)
+    assert drop_files(window, [pics / "Trips" / "Rome"])
+    qtbot.waitUntil(lambda: sidebar_text(window, "Rome") == "Rome  (3)", timeout=20000)
+    assert (
+        sidebar_text(window, "Pictures") == "Pictures  (6)" and sidebar_text(window, "Trips") == "Trips  (4)"
+    )
+    assert sidebar_item(window, "Trips").isExpanded()
