@@ -393,6 +393,7 @@ class Indexer:
         pending_jobs = _JobQueue(jobs, self.wanted_first)
         ready: list[_Decoded] = []
         in_flight: set[Future[_Decoded]] = set()
+        order: dict[Future[_Decoded], int] = {}  # hand-out order: decoded photos are tagged in it
 
         def flush() -> None:
             """Classify and write the first batch of decoded photos, then tell the caller."""
@@ -412,11 +413,13 @@ class Indexer:
                         job = pending_jobs.next()
                         if job is None:
                             break
-                        in_flight.add(pool.submit(decode, job))
+                        future = pool.submit(decode, job)
+                        order[future] = len(order)
+                        in_flight.add(future)
                     if not in_flight or cancel.is_set():
                         break
                     finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
-                    ready.extend(f.result() for f in finished)
+                    ready.extend(f.result() for f in sorted(finished, key=order.pop))
                     if len(ready) >= self.batch_size or (not in_flight and ready):
                         flush()
                 while ready and not cancel.is_set():

@@ -7,26 +7,20 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from resnet_desktop.core.resources import resource_path
 
 CATALOG = "resnet_desktop"
-PLURALS_LANGUAGE = "en"  # resnet_desktop_en.qm: English plural forms only
 
 
 def install_translators(app: QCoreApplication, locale: QLocale | None = None) -> list[QTranslator]:
     """Install our catalog and Qt's own (standard buttons) for ``locale``; returns what loaded.
 
-    The English catalog holds only plural forms ("1 photo", "2 photos": source texts say
-    "%n photos"); it is installed first, under the locale's own catalog, so that every
-    language without its own plural forms still gets correct English ones.
     The translators are parented to the app so they live as long as it does.
     """
     locale = locale or QLocale.system()
     installed: list[QTranslator] = []
-    directory = str(resource_path("translations"))
-    english = QTranslator(app)
-    if english.load(f"{CATALOG}_{PLURALS_LANGUAGE}", directory):
-        app.installTranslator(english)
-        installed.append(english)
     ours = QTranslator(app)
-    if ours.load(locale, CATALOG, "_", directory) and ours.language() != english.language():
+    folder = str(resource_path("translations"))
+    # Without a catalog for the locale, English: its catalog holds only the plural forms
+    # ("Tagged 1 photo", "Tagged 3 photos"), the source text being "Tagged %n photo(s)".
+    if ours.load(locale, CATALOG, "_", folder) or ours.load(f"{CATALOG}_en", folder):
         app.installTranslator(ours)
         installed.append(ours)
     qt = QTranslator(app)
@@ -34,3 +28,30 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
         app.installTranslator(qt)
         installed.append(qt)
     return installed
+
+
+def interface_language() -> str:
+    """ "zh" or "en": the language of the catalog in use, so labels follow the window's words.
+
+    The catalog itself says which language it is (this string's translation), so a window
+    without a Chinese catalog never shows Chinese labels among English words, and vice versa.
+    """
+    from resnet_desktop.core.names import normalize_language
+
+    return normalize_language(
+        QCoreApplication.translate("Language", "en", "the code of this translation's language, e.g. zh")
+    )
+
+
+def label_text(label: str | None) -> str:
+    """An ImageNet label, category name or a person's tag as the window shows it."""
+    from resnet_desktop.core.names import display_name
+
+    return display_name(label or "", interface_language())
+
+
+def engine_text(message: str | None) -> str:
+    """A message the engine wrote (a photo's failure reason, a weights notice) in the window's language."""
+    from resnet_desktop.core.messages import translate
+
+    return translate(message or "", interface_language())

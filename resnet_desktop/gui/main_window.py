@@ -41,6 +41,7 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
+from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.indexing import IndexController
 from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
 from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
@@ -450,7 +451,9 @@ class MainWindow(QMainWindow):
             self.add_paths(waiting + pending)
 
         def failed(message: str) -> None:
-            self.status_label.setText(self.tr("Could not open the library: %1").replace("%1", message))
+            self.status_label.setText(
+                self.tr("Could not open the library: %1").replace("%1", engine_text(message))
+            )
 
         tasks.run_task(lambda: data.ensure_library(library), ready, failed, pool_name="write")
 
@@ -494,9 +497,9 @@ class MainWindow(QMainWindow):
         self.progress_panel.hide()
         if summary is not None:
             done = summary.indexed + summary.retagged
-            text = self.tr("Tagged %n photos", "", done)
+            text = self.tr("Tagged %n photo(s)", "", done)
             if summary.cancelled:
-                text = self.tr("Stopped; %n photos tagged, the rest resume next time", "", done)
+                text = self.tr("Stopped; %n photo(s) tagged, the rest resume next time", "", done)
             if summary.failed:
                 text += " · " + self.tr("%n could not be read (see Failed)", "", len(summary.failed))
             self.status_label.setText(text)
@@ -511,7 +514,7 @@ class MainWindow(QMainWindow):
     def _on_index_error(self, message: str) -> None:
         self._set_tagging(False)
         self.progress_panel.hide()
-        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", message))
+        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", engine_text(message)))
 
     def _on_model_notice(self, notice: str) -> None:
         """The engine's notice speaks to a terminal; the window says it in its own terms."""
@@ -524,8 +527,8 @@ class MainWindow(QMainWindow):
                 "Settings (Ctrl+,) can download or import them."
             )
         else:
-            text = notice
-        self.status_label.setText(text, detail=notice)
+            text = engine_text(notice)
+        self.status_label.setText(text, detail=engine_text(notice))
 
     # --- the grid -------------------------------------------------------------------------
     def set_source(self, source: ViewSource) -> None:
@@ -619,7 +622,9 @@ class MainWindow(QMainWindow):
 
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
-        self.status_label.setText(self.tr("Could not read the library: %1").replace("%1", message))
+        self.status_label.setText(
+            self.tr("Could not read the library: %1").replace("%1", engine_text(message))
+        )
 
     def refresh_sidebar(self) -> None:
         if self._closing or not self._library_ready:
@@ -628,7 +633,7 @@ class MainWindow(QMainWindow):
         tasks.run_task(
             lambda: data.sidebar_data(library, threshold),
             self._on_sidebar_data,
-            lambda message: self.status_label.setText(message),
+            lambda message: self.status_label.setText(engine_text(message)),
         )
 
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
@@ -702,7 +707,7 @@ class MainWindow(QMainWindow):
                 QMessageBox.Icon.Question,
                 self.tr("Remove from Album"),
                 self.tr(
-                    "Remove %n photos from the album “%1”? They stay in the library.", "", len(ids)
+                    "Remove %n photo(s) from the album “%1”? They stay in the library.", "", len(ids)
                 ).replace("%1", name),
                 QMessageBox.StandardButton.Cancel,
                 self,
@@ -728,7 +733,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("Remove from Library"),
-                self.tr("Remove %n photos from the library? The files stay on disk.", "", len(ids)),
+                self.tr("Remove %n photo(s) from the library? The files stay on disk.", "", len(ids)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -748,7 +753,7 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
 
     def _on_write_error(self, message: str) -> None:
-        self.status_label.setText(self.tr("Could not save: %1").replace("%1", message))
+        self.status_label.setText(self.tr("Could not save: %1").replace("%1", engine_text(message)))
         self._after_write()
 
     # --- albums ---------------------------------------------------------------------------

@@ -281,15 +281,15 @@ def status_text(window) -> str:
 
 
 def wait_idle(qtbot, window, tiles: int | None = None, *, timeout: int = 60000, summary: str = "") -> None:
-    """Tagging has finished (the status bar says how it went; no progress shown) and the grid
-    shows the outcome: ``tiles`` tiles, none of them waiting. ``summary``: text the status
-    must contain."""
+    """Tagging has finished (the status bar says how it went, in any language; no progress
+    shown) and the grid shows the outcome: ``tiles`` tiles, none of them waiting unless the
+    run was stopped. ``summary``: text the status must contain ("Stopped": a cancelled run)."""
     from resnet_desktop.gui.photo_model import StatusRole
 
     qtbot.waitUntil(
         lambda: (
             not window.progress_panel.isVisible()
-            and status_text(window).startswith(("Tagged", "Stopped"))
+            and bool(status_text(window))
             and summary in status_text(window)
         ),
         timeout=timeout,
@@ -297,7 +297,7 @@ def wait_idle(qtbot, window, tiles: int | None = None, *, timeout: int = 60000, 
     qtbot.waitUntil(
         lambda: (
             (tiles is None or tile_count(window) == tiles)
-            and (status_text(window).startswith("Stopped") or "pending" not in tile_data(window, StatusRole))
+            and ("Stopped" in summary or "pending" not in tile_data(window, StatusRole))
         ),
         timeout=10000,
     )

@@ -275,7 +275,7 @@ def test_plain_album_context_menu_delete_counts_and_empty_invitation(qtbot, tmp_
     click_tile(qtbot, window, 0)
     box = answer_dialog("Remove from Album", kind=QMessageBox)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
-    assert box.texts == ["Remove this photo from the album “Favourites”? It stays in the library."]
+    assert box.texts == ["Remove 1 photo from the album “Favourites”? It stays in the library."]
     qtbot.waitUntil(lambda: window.no_match.isVisible(), timeout=5000)
     assert window.no_match.text().startswith("“Favourites” is empty.")
     screenshot(window, "empty-album.png")
@@ -331,7 +331,7 @@ def test_chinese_counts_use_the_chinese_plural_form(qtbot, qapp, tmp_path):
         qtbot.waitUntil(
             lambda: "1" in status_text(window) and not window.progress_panel.isVisible(), timeout=20000
         )
-        assert status_text(window) == QCoreApplication.translate("MainWindow", "Tagged %n photos", None, 1)
+        assert status_text(window) == QCoreApplication.translate("MainWindow", "Tagged %n photo(s)", None, 1)
         assert status_text(window) == "已为 1 张照片打标签"
     finally:
         for translator in translators:

@@ -14,7 +14,17 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui.i18n import install_translators
 
 TS = resource_path("translations", "resnet_desktop_zh_CN.ts")
-PLURALS_TS = resource_path("translations", "resnet_desktop_en.ts")
+EN_TS = resource_path("translations", "resnet_desktop_en.ts")
+
+
+def messages(ts: Path) -> set[tuple[str, str, str]]:
+    """(context, source, comment) of every message: what lupdate found in the code."""
+    root = ET.parse(ts).getroot()
+    return {
+        (context.findtext("name"), m.findtext("source"), m.findtext("comment") or "")
+        for context in root.iter("context")
+        for m in context.iter("message")
+    }
 
 
 def unfinished(ts: Path) -> list[tuple[str, str]]:
@@ -24,11 +34,10 @@ def unfinished(ts: Path) -> list[tuple[str, str]]:
         name = context.findtext("name")
         for message in context.iter("message"):
             translation = message.find("translation")
-            forms = [] if translation is None else translation.findall("numerusform")
             if (
                 translation is None
                 or translation.get("type") in ("unfinished", "obsolete")
-                or not (all(f.text for f in forms) if forms else translation.text)
+                or not translation.text
             ):
                 missing.append((name, message.findtext("source")))
     return missing
@@ -49,7 +58,7 @@ def test_zh_cn_translator_translates_known_strings(qapp):
     assert QCoreApplication.translate("EmptyState", "Drop photos here") == "Drop photos here"
 
 
-def test_english_locale_loads_no_catalog(qapp):
+def test_english_locale_keeps_the_english_text(qapp):
     translators = install_translators(qapp, QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     for translator in translators:
         qapp.removeTranslator(translator)
@@ -72,18 +81,23 @@ def test_every_gui_string_is_translated(tmp_path):
         timeout=60,
     )
     assert unfinished(fresh) == []
+    assert messages(fresh) == messages(TS)  # no string missing, none left over
     qm = TS.with_suffix(".qm")
     assert qm.is_file()
+    lrelease = shutil.which("pyside6-lrelease")
+    if lrelease:  # the shipped .qm is the .ts compiled (someone ran lrelease after editing)
+        built = tmp_path / qm.name
+        subprocess.run([lrelease, str(TS), "-qm", str(built)], check=True, capture_output=True, timeout=60)
+        assert built.read_bytes() == qm.read_bytes()
 
 
-def test_every_count_has_english_plural_forms(tmp_path):
-    """A new tr("… %n photos", "", n) without its English forms would say "1 photos": fails here."""
-    assert unfinished(PLURALS_TS) == []
+def test_english_plural_forms_are_complete(tmp_path):
+    """Every "%n" string has its English singular and plural ("Tagged 1 photo", "Tagged 2 photos")."""
     lupdate = shutil.which("pyside6-lupdate")
     if lupdate is None:
         pytest.skip("pyside6-lupdate is not on PATH")
-    fresh = tmp_path / PLURALS_TS.name
-    shutil.copy(PLURALS_TS, fresh)
+    fresh = tmp_path / EN_TS.name
+    shutil.copy(EN_TS, fresh)
     gui = Path(__file__).resolve().parents[2] / "resnet_desktop" / "gui"
     subprocess.run(
         [lupdate, "-pluralonly", *sorted(map(str, gui.glob("*.py"))), "-ts", str(fresh), "-no-obsolete"],
@@ -92,18 +106,31 @@ def test_every_count_has_english_plural_forms(tmp_path):
         timeout=60,
     )
     assert unfinished(fresh) == []
-    assert PLURALS_TS.with_suffix(".qm").is_file()
+    assert messages(fresh) == messages(EN_TS)
+    numerus = [m for m in ET.parse(EN_TS).getroot().iter("message") if m.get("numerus") == "yes"]
+    assert numerus
+    for message in numerus:
+        forms = [f.text for f in message.iter("numerusform")]
+        assert len(forms) == 2 and all(f and "%n" in f for f in forms), message.findtext("source")
 
 
-def test_english_plural_forms_are_used_whatever_the_language(qapp):
-    for locale in (QLocale(QLocale.Language.English), QLocale(QLocale.Language.German)):
+def test_plurals_follow_the_count(qapp):
+    for locale, one, many in (
+        (
+            QLocale(QLocale.Language.English, QLocale.Country.UnitedStates),
+            "Tagged 1 photo",
+            "Tagged 3 photos",
+        ),
+        (
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+            "已为 1 张照片打标签",
+            "已为 3 张照片打标签",
+        ),
+    ):
         translators = install_translators(qapp, locale)
         try:
-            ours = [t for t in translators if t.translate("MainWindow", "Tagged %n photos", None, 1)]
-            assert [t.translate("MainWindow", "Tagged %n photos", None, n) for t in ours for n in (1, 2)] == [
-                "Tagged %n photo",  # QCoreApplication.translate puts the number in
-                "Tagged %n photos",
-            ]
+            assert QCoreApplication.translate("MainWindow", "Tagged %n photo(s)", "", 1) == one
+            assert QCoreApplication.translate("MainWindow", "Tagged %n photo(s)", "", 3) == many
         finally:
             for translator in translators:
                 qapp.removeTranslator(translator)

@@ -262,7 +262,7 @@ def test_delete_asks_first_and_only_forgets(qtbot, tmp_path):
 
     watch = answer_dialog("Cancel", kind=QMessageBox)
     qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
-    assert watch.texts == ["Remove this photo from the library? The file stays on disk."]
+    assert watch.texts == ["Remove 1 photo from the library? The file stays on disk."]
     assert tile_count(window) == 2  # cancelled: nothing happens
 
     watch = answer_dialog("Yes", kind=QMessageBox)
