@@ -487,9 +487,6 @@ class SimilarController(QObject):
         window.stack.addWidget(self.view)
         self.view.changed.connect(window._after_write)
         window.sidebar.source_selected.connect(self._on_source)
-        grid = window.grid
-        grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        grid.customContextMenuRequested.connect(self._grid_menu)
         _closing.clear()
         window.installEventFilter(self)
 
@@ -506,16 +503,6 @@ class SimilarController(QObject):
     def showing_duplicates(self) -> bool:
         return self.window_.source.kind == DUPLICATES
 
-    def _grid_menu(self, pos) -> None:
-        index = self.window_.grid.indexAt(pos)
-        if not index.isValid():
-            return
-        row = self.window_.model.row_at(index.row())
-        menu = QMenu(self.window_.grid)
-        menu.setObjectName("tileMenu")
-        add_find_similar(menu, self, row)
-        menu.exec(self.window_.grid.viewport().mapToGlobal(pos))
-
     def find_similar(self, photo: Any) -> SimilarDialog:
         """Open the Find Similar dialog for a photo (a PhotoRow, or its id from the viewer)."""
         if isinstance(photo, int):
@@ -529,16 +516,22 @@ class SimilarController(QObject):
         return dialog
 
 
-def add_find_similar(menu: QMenu, controller: SimilarController, row: Any) -> QAction:
-    """Add "Find Similar" to a tile's context menu (kept separate so any tile menu can use it)."""
+def add_find_similar(
+    menu: QMenu, controller: SimilarController, row: Any, before: QAction | None = None
+) -> QAction:
+    """Put "Find Similar" in a tile's context menu (before ``before``, else at the end)."""
     action = QAction(QCoreApplication.translate("SimilarController", "Find Similar"), menu)
     action.setObjectName("findSimilar")
     action.triggered.connect(lambda: controller.find_similar(row))
-    menu.addAction(action)
+    if before is not None:
+        menu.insertAction(before, action)
+    else:
+        menu.addAction(action)
     return action
 
 
 def install(window: Any) -> SimilarController:
-    """Add Find Similar (tile context menu; the viewer's button connects to ``find_similar``)
-    and the Duplicates view (shown when the sidebar's Duplicates item is selected)."""
+    """Add the Duplicates view (shown when the sidebar's Duplicates item is selected); the tile
+    menu adds "Find Similar" with :func:`add_find_similar`, the viewer's button calls
+    ``find_similar``."""
     return SimilarController(window)
