@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models")
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "xmp")
 
 
 class CliError(Exception):
@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
     m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
     m.add_argument("--weights", metavar="FILE")
+    from resnet_desktop import cli_xmp
+
+    cli_xmp.add_parser(sub)
     return parser
 
 
@@ -129,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "albums": cmd_albums,
         "tag": cmd_tag,
         "models": cmd_models,
+        "xmp": _cmd_xmp,
     }[args.command]
     import sqlite3
 
@@ -351,6 +355,13 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
     for path, reason in summary.failed:
         print(f"  failed: {path}: {reason}")
+    if summary.tags_from_files or summary.sidecars_reread:
+        print(
+            f"  {summary.tags_from_files} tags from keywords in the photos and their XMP sidecars "
+            f"({summary.sidecars_reread} changed sidecars re-read)"
+        )
+    for _path, reason in summary.sidecar_problems:
+        print(f"  sidecar not read: {reason}")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -483,6 +494,12 @@ def cmd_tag(args: argparse.Namespace) -> int:
     finally:
         library.close()
     return EXIT_OK
+
+
+def _cmd_xmp(args: argparse.Namespace) -> int:
+    from resnet_desktop import cli_xmp
+
+    return cli_xmp.run(args)
 
 
 # -- models ----------------------------------------------------------------------------------

@@ -621,8 +621,8 @@ class Library:
         with self.transaction():
             for tag in dict.fromkeys(t.strip() for t in tags if t and t.strip()):
                 cur = self._db.execute(
-                    "INSERT INTO tags (photo_id, tag, source, state, created_at) VALUES (?, ?, ?, 'added', ?) "
-                    "ON CONFLICT (photo_id, tag) DO NOTHING",
+                    "INSERT INTO tags (photo_id, tag, source, state, created_at) "
+                    "VALUES (?, ?, ?, 'added', ?) ON CONFLICT (photo_id, tag) DO NOTHING",
                     (photo_id, tag, source, now),
                 )
                 if cur.rowcount:
@@ -641,8 +641,9 @@ class Library:
                 self._db.execute("DELETE FROM sidecars WHERE photo_id = ?", (photo_id,))
             else:
                 self._db.execute(
-                    "INSERT INTO sidecars (photo_id, size, mtime_ns) SELECT id, ?, ? FROM photos WHERE id = ? "
-                    "ON CONFLICT (photo_id) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns",
+                    "INSERT INTO sidecars (photo_id, size, mtime_ns) SELECT id, ?, ? FROM photos "
+                    "WHERE id = ? ON CONFLICT (photo_id) DO UPDATE SET size = excluded.size, "
+                    "mtime_ns = excluded.mtime_ns",
                     (int(state[0]), int(state[1]), photo_id),
                 )
 
