@@ -332,14 +332,18 @@ def update_packet(existing: bytes | None, content: Content, path: Path | None = 
             (_HIERARCHICAL, _OUR_HIERARCHICAL, content.hierarchical("|"), "xmpBag"),
             (_DIGIKAM, _OUR_DIGIKAM, content.hierarchical("/"), "xmpSeq"),
         )
+        added: dict[str, list[str]] = {}
         for key, ours_key, new, kind in lists:
             previous = set(_values(xmp, ours_key))
             others = [v for v in _values(xmp, key) if v not in previous]
+            theirs = {v.strip().lower() for v in others}
+            # Only what we add is ours: a keyword another program wrote stays theirs.
+            added[ours_key] = [v for v in new if v.strip().lower() not in theirs]
             _set_bag(xmp, key, _unique([*others, *new]), kind)
         for key in [d.key() for d in xmp if d.key().startswith(_OURS)]:
             _erase(xmp, key)
-        for _, ours_key, new, _kind in lists:
-            _set_bag(xmp, ours_key, new)
+        for ours_key, items in added.items():
+            _set_bag(xmp, ours_key, items)
         if content.labels:
             container = exiv2.XmpTextValue()
             container.setXmpArrayType(exiv2.XmpValue.XmpArrayType.xaSeq)
