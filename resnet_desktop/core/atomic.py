@@ -12,12 +12,17 @@ import secrets
 from pathlib import Path
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Path:
+def write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, mode: int | None = None, durable: bool = True
+) -> Path:
     """Write ``data`` to ``path`` atomically; returns the path.
 
     ``mode`` is the file's permission bits; by default an existing file keeps its own and a
-    new one gets 0o666 less the umask (what ``open()`` would give). Raises OSError (for
-    example PermissionError on a read-only folder) with nothing left behind.
+    new one gets 0o666 less the umask (what ``open()`` would give). ``durable`` flushes the
+    data to the disk before the rename (fsync), so even a power cut leaves the old file or
+    the new one; without it a crash of the program still cannot leave half a file, but a
+    power cut right after may leave an empty one (the caller must be able to recreate it).
+    Raises OSError (for example PermissionError on a read-only folder) with nothing left behind.
     """
     target = Path(path)
     if mode is None:
@@ -37,8 +42,9 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None =
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)

@@ -340,7 +340,11 @@ def update_packet(existing: bytes | None, content: Content, path: Path | None = 
             # Only what we add is ours: a keyword another program wrote stays theirs.
             added[ours_key] = [v for v in new if v.strip().lower() not in theirs]
             _set_bag(xmp, key, _unique([*others, *new]), kind)
-        for key in [d.key() for d in xmp if d.key().startswith(_OURS)]:
+        for key in (_LABELS, _OUR_SUBJECT, _OUR_HIERARCHICAL, _OUR_DIGIKAM):
+            found = xmp.findKey(exiv2.XmpKey(key))
+            if found != xmp.end():
+                xmp.eraseFamily(found)  # the key and its children (the Labels structs)
+        for key in [d.key() for d in xmp if d.key().startswith(_OURS)]:  # anything else of ours
             _erase(xmp, key)
         for ours_key, items in added.items():
             _set_bag(xmp, ours_key, items)
@@ -489,7 +493,10 @@ def _write_one(
         else:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                atomic.write_bytes(target, new)
+                # Another program's sidecar is flushed to the disk before it is replaced; one
+                # of ours that is new is not (5 ms each; after a power cut an empty one is
+                # written again, see _read_existing).
+                atomic.write_bytes(target, new, durable=current is not None)
             except OSError as exc:  # read-only after all (a read-only mount, ACLs): try the mirror
                 problem = f"{target.parent} is read-only ({exc.strerror or exc})"
                 continue
@@ -503,8 +510,9 @@ def _write_one(
 
 
 def _read_existing(path: Path) -> bytes | None:
+    """A sidecar's bytes; None when there is none, or only an empty file (nothing to keep)."""
     try:
-        return path.read_bytes()
+        return path.read_bytes() or None
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -532,7 +540,8 @@ def read_keywords(
                 data = sidecar.read_bytes()
                 st = sidecar.stat()
                 state = (st.st_size, st.st_mtime_ns)
-                found += keywords_in_sidecar(data, sidecar)
+                if data:  # an empty file (a power cut mid-write) holds nothing to read
+                    found += keywords_in_sidecar(data, sidecar)
             except SidecarError as exc:
                 report.problems.append((str(sidecar), str(exc)))
             except OSError as exc:

@@ -71,9 +71,9 @@ class SidecarSettingsBox(QGroupBox):
 class SidecarWriter(QObject):
     """Writes the sidecars of changed photos in the background while the setting is on."""
 
-    #: One line for the status bar (problems, or where mirrored sidecars went).
+    # One line for the status bar (problems, or where mirrored sidecars went).
     message = Signal(str)
-    #: Emitted after each background write, with its core.xmp.Report.
+    # Emitted after each background write, with its core.xmp.Report.
     written = Signal(object)
 
     def __init__(
