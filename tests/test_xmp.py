@@ -210,6 +210,15 @@ def test_stem_style_names_the_sidecar_like_lightroom(lib, photos):
     assert xmp_readers.keywords(photos / "cat.xmp")["subject"] == ["tiger cat"]
 
 
+def test_stem_style_never_gives_two_photos_one_sidecar(lib, photos):
+    twin = make_photo(photos / "cat.png", (200, 30, 30))
+    _add(lib, twin, DOG)
+    xmp.write_sidecars(lib, lib.ids(), style="stem")
+    assert xmp_readers.keywords(photos / "cat.jpg.xmp")["subject"] == ["tiger cat"]
+    assert xmp_readers.keywords(photos / "cat.png.xmp")["subject"] == ["golden retriever"]
+    assert not (photos / "cat.xmp").exists() and (photos / "dog.xmp").is_file()
+
+
 def _embed_keywords(path: Path, iptc: list[str], subject: list[str], hierarchical: list[str]) -> None:
     """Make a photo as a camera app or another organizer leaves it (test set-up only)."""
     import exiv2

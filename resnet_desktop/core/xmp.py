@@ -473,6 +473,8 @@ def _write_one(
     """Write one photo's sidecar beside it, or in the mirror when its folder is read-only
     (``os.access`` says so, or the write itself fails). The mirror copy starts from the
     sidecar beside the photo, if there is one, so another program's fields come along."""
+    if style == "stem" and _shares_stem(row.path):
+        style = "ext"  # IMG_1.jpg and IMG_1.png would share IMG_1.xmp: each keeps its own
     beside = sidecar_path(row.path, style)
     mirrored = mirror_path(row.path, mirror, style) if mirror else None
     order = [beside] if folder_writable(beside.parent) else []
@@ -507,6 +509,18 @@ def _write_one(
     raise SidecarError(
         problem + ("" if mirror else "; choose a mirror folder for its sidecars (--mirror DIR)")
     )
+
+
+def _shares_stem(photo: str) -> bool:
+    """Another photo with the same name and another extension sits in the same folder."""
+    from resnet_desktop.core.imaging import SUPPORTED_EXTENSIONS
+
+    path = Path(photo)
+    own = path.suffix.lower()
+    for ext in SUPPORTED_EXTENSIONS:
+        if ext != own and any(path.with_suffix(e).is_file() for e in {ext, ext.upper()}):
+            return True
+    return False
 
 
 def _read_existing(path: Path) -> bytes | None:
