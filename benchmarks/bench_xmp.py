@@ -6,9 +6,10 @@ fifth of them, and, for a tenth, an existing sidecar another program wrote (rati
 keywords) that must be updated rather than replaced. Then it times, as `xmp write` does them:
 
 1. the first write (creates N sidecars; a tenth are updates of other programs' files);
-2. a second write with nothing changed (each sidecar is parsed, rebuilt, found identical
-   and left alone);
-3. a write after every photo got a new tag (each sidecar updated in place);
+2. a second write with nothing changed (the content and each file's size and mtime match
+   what was last written: no sidecar is opened);
+3. a write after every photo got a new tag (each sidecar parsed and updated in place; the
+   tenth that hold another program's data are flushed to disk (fsync) before the rename);
 4. reading every sidecar's keywords back into the library (`xmp read`, sidecars only).
 
     python benchmarks/bench_xmp.py            # 10,000 photos

@@ -203,6 +203,18 @@ def test_second_write_and_new_labels_replace_ours_without_duplicates(lib, photos
     assert [lb["resnetDesktop:Model"] for lb in seen["labels"]] == ["efficientnet_lite0"] * 2
 
 
+def test_only_sidecars_with_other_programs_data_wait_for_the_disk(lib, photos, monkeypatch):
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(atomic.os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd)))
+    (photos / "cat.jpg.xmp").write_text(OTHER_PROGRAMS, encoding="utf-8")
+    xmp.write_sidecars(lib, lib.ids())
+    assert len(synced) == 1  # the other program's sidecar; our new one for dog.png is not synced
+    lib.set_user_tags(_id(lib, photos / "dog.png"), add=["Rex"])
+    xmp.write_sidecars(lib, lib.ids())
+    assert len(synced) == 1  # an update of a sidecar holding only ours is not synced either
+
+
 def test_stem_style_names_the_sidecar_like_lightroom(lib, photos):
     xmp.write_sidecars(lib, lib.ids(), style="stem")
     assert (photos / "cat.xmp").is_file() and (photos / "dog.xmp").is_file()

@@ -233,14 +233,16 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
 
 def _migrate_add_sidecars(db: sqlite3.Connection) -> None:
     """XMP sidecars (core.xmp): the size and mtime of each photo's sidecar when it was last
-    read or written, so `index` re-reads a sidecar that changed without re-running the model."""
+    read or written, so `index` re-reads a sidecar that changed without re-running the model,
+    and a digest of what was written, so an unchanged sidecar is not even parsed again."""
     _run_script(
         db,
         """
         CREATE TABLE sidecars (
             photo_id  INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
             size      INTEGER NOT NULL,
-            mtime_ns  INTEGER NOT NULL
+            mtime_ns  INTEGER NOT NULL,
+            written   TEXT
         )
         """,
     )
@@ -635,16 +637,28 @@ class Library:
         """photo id -> (size, mtime_ns) of its XMP sidecar when last read or written."""
         return {i: (s, m) for i, s, m in self._db.execute("SELECT photo_id, size, mtime_ns FROM sidecars")}
 
-    def set_sidecar_state(self, photo_id: int, state: tuple[int, int] | None) -> None:
+    def sidecar_written(self, photo_id: int) -> tuple[int, int, str] | None:
+        """(size, mtime_ns, digest of the content) of the sidecar as the app last wrote it."""
+        r = self._db.execute(
+            "SELECT size, mtime_ns, written FROM sidecars WHERE photo_id = ? AND written IS NOT NULL",
+            (photo_id,),
+        ).fetchone()
+        return (r[0], r[1], r[2]) if r else None
+
+    def set_sidecar_state(
+        self, photo_id: int, state: tuple[int, int] | None, written: str | None = None
+    ) -> None:
+        """Record the sidecar's (size, mtime_ns) (None: it has none) and, after a write, the
+        digest of what was written."""
         with self.transaction():
             if state is None:
                 self._db.execute("DELETE FROM sidecars WHERE photo_id = ?", (photo_id,))
             else:
                 self._db.execute(
-                    "INSERT INTO sidecars (photo_id, size, mtime_ns) SELECT id, ?, ? FROM photos "
+                    "INSERT INTO sidecars (photo_id, size, mtime_ns, written) SELECT id, ?, ?, ? FROM photos "
                     "WHERE id = ? ON CONFLICT (photo_id) DO UPDATE SET size = excluded.size, "
-                    "mtime_ns = excluded.mtime_ns",
-                    (int(state[0]), int(state[1]), photo_id),
+                    "mtime_ns = excluded.mtime_ns, written = excluded.written",
+                    (int(state[0]), int(state[1]), written, photo_id),
                 )
 
     # ---------------------------------------------------------------- reads

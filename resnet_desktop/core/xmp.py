@@ -33,6 +33,7 @@ keeps global state (namespace registry) that is not safe to use from two threads
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -320,6 +321,11 @@ def update_packet(existing: bytes | None, content: Content, path: Path | None = 
     the ones we wrote last time (recorded in our namespace) are replaced by the new ones.
     Raises SidecarError if ``existing`` cannot be parsed.
     """
+    return _update(existing, content, path)[0]
+
+
+def _update(existing: bytes | None, content: Content, path: Path | None) -> tuple[bytes, bool]:
+    """update_packet, and whether ``existing`` held anything another program wrote."""
     with _lock:
         exiv2 = _exiv2()
         if existing is None:
@@ -332,10 +338,13 @@ def update_packet(existing: bytes | None, content: Content, path: Path | None = 
             (_HIERARCHICAL, _OUR_HIERARCHICAL, content.hierarchical("|"), "xmpBag"),
             (_DIGIKAM, _OUR_DIGIKAM, content.hierarchical("/"), "xmpSeq"),
         )
+        shared = {_SUBJECT, _HIERARCHICAL, _DIGIKAM}
+        foreign = any(d.key() not in shared and not d.key().startswith(_OURS) for d in xmp)
         added: dict[str, list[str]] = {}
         for key, ours_key, new, kind in lists:
             previous = set(_values(xmp, ours_key))
             others = [v for v in _values(xmp, key) if v not in previous]
+            foreign = foreign or bool(others)
             theirs = {v.strip().lower() for v in others}
             # Only what we add is ours: a keyword another program wrote stays theirs.
             added[ours_key] = [v for v in new if v.strip().lower() not in theirs]
@@ -369,7 +378,7 @@ def update_packet(existing: bytes | None, content: Content, path: Path | None = 
             image.writeMetadata()
         except exiv2.Exiv2Error as exc:
             raise SidecarError(f"{path or 'sidecar'}: {_exiv2_reason(exc)}") from exc
-        return bytes(image.data())
+        return bytes(image.data()), foreign
 
 
 def keywords_in_sidecar(data: bytes, path: Path) -> list[str]:
@@ -456,19 +465,42 @@ def write_sidecars(
         row = library.get(photo_id)
         if row is None or row.status in ("missing", "pending") or not os.path.isfile(row.path):
             continue
+        content = content_for(library, photo_id, min_confidence)
+        digest = hashlib.blake2b(repr((content, style, str(mirror))).encode(), digest_size=16).hexdigest()
+        if _unchanged_since_written(library.sidecar_written(photo_id), digest, row.path, style, mirror):
+            report.unchanged += 1  # same content as last time and the file untouched since
+            continue
         try:
-            _target, state = _write_one(library, row, style, mirror, min_confidence, report)
+            _target, state = _write_one(row, content, style, mirror, report)
         except SidecarError as exc:
             report.problems.append((row.display_path, str(exc)))
             continue
-        library.set_sidecar_state(photo_id, state)
+        library.set_sidecar_state(photo_id, state, digest)
         if on_progress is not None:
             on_progress(n)
     return report
 
 
+def _unchanged_since_written(
+    written: tuple[int, int, str] | None, digest: str, photo: str, style: str, mirror: Any
+) -> bool:
+    if written is None or written[2] != digest:
+        return False
+    places = [sidecar_path(photo, s) for s in NAME_STYLES]
+    if mirror:
+        places += [mirror_path(photo, mirror, s) for s in NAME_STYLES]
+    for place in places:
+        try:
+            st = place.stat()
+        except OSError:
+            continue
+        if (st.st_size, st.st_mtime_ns) == written[:2]:
+            return True
+    return False
+
+
 def _write_one(
-    library: Library, row: PhotoRow, style: str, mirror: Any, min_confidence: float, report: Report
+    row: PhotoRow, content: Content, style: str, mirror: Any, report: Report
 ) -> tuple[Path, tuple[int, int]]:
     """Write one photo's sidecar beside it, or in the mirror when its folder is read-only
     (``os.access`` says so, or the write itself fails). The mirror copy starts from the
@@ -484,21 +516,21 @@ def _write_one(
         raise SidecarError(
             f"{beside.parent} is read-only; choose a mirror folder for its sidecars (--mirror DIR)"
         )
-    content = content_for(library, row.id, min_confidence)
     problem = ""
     for target in order:
         current = _read_existing(target)
         base = current if current is not None or target == beside else _read_existing(beside)
-        new = update_packet(base, content, target if current is not None else beside)
+        new, foreign = _update(base, content, target if current is not None else beside)
         if new == current:
             report.unchanged += 1
         else:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                # Another program's sidecar is flushed to the disk before it is replaced; one
-                # of ours that is new is not (5 ms each; after a power cut an empty one is
-                # written again, see _read_existing).
-                atomic.write_bytes(target, new, durable=current is not None)
+                # A sidecar holding another program's data is flushed to the disk before it
+                # replaces the old one. One holding only ours is not (an fsync costs ~5-15 ms):
+                # after a power cut it may be empty, which counts as no sidecar and is
+                # written again (see _read_existing); nothing of anyone else's is lost.
+                atomic.write_bytes(target, new, durable=foreign)
             except OSError as exc:  # read-only after all (a read-only mount, ACLs): try the mirror
                 problem = f"{target.parent} is read-only ({exc.strerror or exc})"
                 continue
