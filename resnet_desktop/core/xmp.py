@@ -513,9 +513,7 @@ def _write_one(
     if mirrored is not None:
         order.append(mirrored)
     if not order:
-        raise SidecarError(
-            f"{beside.parent} is read-only; choose a mirror folder for its sidecars (--mirror DIR)"
-        )
+        raise SidecarError(f"{beside.parent} is read-only; {MIRROR_HINT}")
     problem = ""
     for target in order:
         current = _read_existing(target)
@@ -538,9 +536,7 @@ def _write_one(
             report.mirrored += target == mirrored
         st = target.stat()
         return target, (st.st_size, st.st_mtime_ns)
-    raise SidecarError(
-        problem + ("" if mirror else "; choose a mirror folder for its sidecars (--mirror DIR)")
-    )
+    raise SidecarError(problem if mirror else f"{problem}; {MIRROR_HINT}")
 
 
 def _shares_stem(photo: str) -> bool:
