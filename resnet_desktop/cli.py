@@ -405,8 +405,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"  failed: {path}: {reason}")
     if summary.tags_from_files or summary.sidecars_reread:
         print(
-            f"  {summary.tags_from_files} tags from keywords in the photos and their XMP sidecars "
-            f"({summary.sidecars_reread} changed sidecars re-read)"
+            f"  keywords in photos and XMP sidecars: {summary.tags_from_files} new tags; "
+            f"sidecars changed since last read: {summary.sidecars_reread}"
         )
     for _path, reason in summary.sidecar_problems:
         print(f"  sidecar not read: {reason}")

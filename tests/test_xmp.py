@@ -455,3 +455,25 @@ def test_cli_on_a_really_read_only_folder_uses_the_mirror(lib, photos, tmp_path)
     assert "2 of them in the mirror" in done.stdout
     assert xmp_readers.keywords(xmp.mirror_path(photos / "cat.jpg", mirror))["subject"] == ["tiger cat"]
     assert not list(photos.glob("*.xmp")) and _digest(photos) == before
+
+
+@pytest.mark.slow
+def test_cli_index_rereads_a_changed_sidecar_without_tagging_again(tmp_path, real_photos):
+    folder = tmp_path / "Photos"
+    folder.mkdir()
+    shutil.copy(real_photos["coffee"], folder / "coffee.png")
+    library = tmp_path / "lib.sqlite3"
+    first = _run("--library", library, "index", folder, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Indexed 1,")
+    (folder / "coffee.png.xmp").write_text(OTHER_PROGRAMS, encoding="utf-8")  # another program's
+
+    again = _run("--library", library, "index", folder, cwd=tmp_path)
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Indexed 0, unchanged 1, moved 0, re-tagged 0")
+    assert (
+        "keywords in photos and XMP sidecars: 2 new tags; sidecars changed since last read: 1" in again.stdout
+    )
+    tags = _run("--library", library, "tag", folder / "coffee.png", cwd=tmp_path).stdout
+    assert "Paris" in tags and "holiday" in tags
