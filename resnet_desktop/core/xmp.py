@@ -59,7 +59,7 @@ SIDECAR_SUFFIX = ".xmp"
 DEFAULT_MIN_CONFIDENCE = 0.2
 #: What `import_tags` records as the source of keywords read from files.
 TAG_SOURCE = "file"
-MIRROR_HINT = "choose a folder for a mirror of its sidecars (--mirror DIR, or in Settings)"
+MIRROR_HINT = "choose a mirror folder for its sidecars (--mirror DIR, or in Settings)"
 
 _SUBJECT = "Xmp.dc.subject"
 _HIERARCHICAL = "Xmp.lr.hierarchicalSubject"
