@@ -21,12 +21,14 @@ import stat
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resnet_desktop.core.duplicates import fingerprint, store_fingerprint
 from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
 from resnet_desktop.core.library import Library
 
@@ -62,6 +64,10 @@ class IndexSummary:
     cancelled: bool = False
     elapsed_s: float = 0.0
     model: str | None = None
+    # keywords in the photos and their XMP sidecars, read into the person's tags (core.xmp)
+    tags_from_files: int = 0
+    sidecars_reread: int = 0
+    sidecar_problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +97,8 @@ class _Plan:
         self.changed: dict[int, tuple[int, int]] = {}  # photo id -> new (size, mtime_ns)
         self.seen = array("q")  # every known photo the scan found
         self.vanished: dict[str, int] = {}  # content hash -> id of a photo that is not where it was
+        self._sorted: Any = None  # job_for's sorted job ids (numpy), made on first use
+        self._retag_ids: Any = None
 
     def model_code(self, model: str | None) -> int:
         if model not in self.models:
@@ -106,6 +114,27 @@ class _Plan:
         retag = len(self._retag(model))
         summary.unchanged += len(self.tagged) - retag
         return len(self.changed) + len(self.unfinished) + retag + len(self.new)
+
+    def job_ids(self, model: str) -> set[int]:
+        """Ids of every photo this run works on (made once, after the work is done)."""
+        return {*self.changed, *self.unfinished, *self._retag(model), *self.new}
+
+    def job_for(self, library: Library, model: str, photo_id: int) -> _Job | None:
+        """The job of one photo if this run has one for it (a tile on screen, to tag first)."""
+        if self._sorted is None:
+            import numpy as np
+
+            self._retag_ids = np.sort(np.frombuffer(self._retag(model), dtype=np.int64))
+            ids = [np.frombuffer(a, dtype=np.int64) for a in (self.unfinished, self.new) if a]
+            self._sorted = np.sort(np.concatenate(ids)) if ids else np.zeros(0, np.int64)
+        retag = _in_sorted(self._retag_ids, photo_id)
+        if not (retag or photo_id in self.changed or _in_sorted(self._sorted, photo_id)):
+            return None
+        row = library.get(photo_id)
+        if row is None:
+            return None
+        size, mtime_ns = self.changed.get(photo_id, (row.size, row.mtime_ns))
+        return _Job(row.id, row.path, size, mtime_ns, retag=retag)
 
     def jobs(self, library: Library, model: str) -> Iterator[_Job]:
         """Changed and unfinished photos, those another model tagged, then the new ones."""
@@ -135,6 +164,57 @@ class _Decoded:
     camera: str | None = None
     error: str | None = None
     moved_from: int | None = None
+    fingerprint: tuple[bytes, float] | None = None  # core.duplicates: near copies
+
+
+def _in_sorted(values: Any, x: int) -> bool:
+    i = int(values.searchsorted(x))
+    return i < len(values) and int(values[i]) == x
+
+
+class _JobQueue:
+    """Jobs in order, except that photos the caller wants first jump the queue.
+
+    The jobs come from an iterator (they are read from the library as needed); ``find``
+    tells whether a wanted photo is one of this run's jobs, and gives it.
+    """
+
+    def __init__(
+        self,
+        jobs: Iterable[_Job],
+        wanted_first: Callable[[], Collection[int]] | None,
+        find: Callable[[int], _Job | None] | None = None,
+    ) -> None:
+        if find is None:  # a plain list of jobs
+            jobs = list(jobs)
+            by_id = {job.photo_id: job for job in jobs}
+            find = by_id.get
+        self._order = iter(jobs)
+        self._find = find
+        self._taken: set[int] = set()  # handed out (an int per photo: the one per-photo set left)
+        self._wanted_first = wanted_first
+        self._last_wanted: Collection[int] | None = None
+        self._first: deque[int] = deque()
+
+    def next(self) -> _Job | None:
+        if self._wanted_first is not None:
+            wanted = self._wanted_first()
+            if wanted is not self._last_wanted:  # a new screenful: re-plan what goes first
+                self._last_wanted = wanted
+                self._first = deque(i for i in wanted if i not in self._taken)
+        while self._first:
+            photo_id = self._first.popleft()
+            if photo_id in self._taken:
+                continue
+            job = self._find(photo_id)
+            if job is not None:
+                self._taken.add(photo_id)
+                return job
+        for job in self._order:
+            if job.photo_id not in self._taken:
+                self._taken.add(job.photo_id)
+                return job
+        return None
 
 
 def scan(
@@ -253,8 +333,13 @@ class Indexer:
         batch_size: int = 16,
         thumbs: ThumbCache | None = None,
         top_k: int = 3,
+        wanted_first: Callable[[], Collection[int]] | None = None,
     ) -> None:
+        """``wanted_first()`` names photo ids to tag before the others (the GUI: the tiles on
+        screen); it is called from the run's thread whenever work is handed out, so it must be
+        cheap and thread-safe (returning an attribute the caller replaces whole is both)."""
         self.library_path = Path(library_path)
+        self.wanted_first = wanted_first
         self._classifier_factory = classifier_factory
         self.decode_threads = max(1, decode_threads or (os.cpu_count() or 2))
         self.batch_size = max(1, batch_size)
@@ -296,7 +381,10 @@ class Indexer:
                     on_progress,
                     on_photo_done,
                     cancel,
+                    lambda photo_id: plan.job_for(library, classifier.model, photo_id),
                 )
+            if not cancel.is_set():
+                self._read_keywords(library, plan, classifier.model, summary)
             if not cancel.is_set():
                 missing = [i for i in self._vanished_here if i not in self._moved_ids]
                 if missing:
@@ -319,6 +407,23 @@ class Indexer:
             summary.elapsed_s = time.monotonic() - started
             library.close()
         return summary
+
+    @staticmethod
+    def _read_keywords(library: Library, plan: _Plan, model: str, summary: IndexSummary) -> None:
+        """Keywords of the photos just indexed (embedded and in sidecars), and of known photos
+        whose sidecar alone changed, become the person's tags; the model does not run again."""
+        from resnet_desktop.core import xmp
+
+        def known() -> Iterator[tuple[int, str]]:
+            for photo_id in plan.seen:
+                row = library.get(photo_id)
+                if row is not None:
+                    yield row.id, row.path
+
+        report = xmp.reread_changed(library, known(), embedded_for=plan.job_ids(model))
+        summary.tags_from_files = report.tags_added
+        summary.sidecars_reread = report.reread
+        summary.sidecar_problems = report.problems
 
     def _plan(
         self,
@@ -400,6 +505,7 @@ class Indexer:
         on_progress: Callable[[IndexProgress], None] | None,
         on_photo_done: Callable[[list[int]], None] | None,
         cancel: threading.Event,
+        find_job: Callable[[int], _Job | None] | None = None,
     ) -> None:
         done = failed = 0
         t0 = time.monotonic()
@@ -439,6 +545,7 @@ class Indexer:
                     height=photo.height,
                     taken_at=photo.taken_at,
                     camera=photo.camera,
+                    fingerprint=fingerprint(photo.image),
                 )
             except PhotoError as exc:
                 return _Decoded(job, error=exc.reason)
@@ -446,9 +553,10 @@ class Indexer:
                 return _Decoded(job, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
         max_in_flight = self.batch_size * 2 + self.decode_threads
-        pending_jobs = jobs
+        pending_jobs = _JobQueue(jobs, self.wanted_first, find_job)
         ready: list[_Decoded] = []
         in_flight: set[Future[_Decoded]] = set()
+        order: dict[Future[_Decoded], int] = {}  # hand-out order: decoded photos are tagged in it
 
         def flush() -> None:
             """Classify and write the first batch of decoded photos, then tell the caller."""
@@ -467,15 +575,17 @@ class Indexer:
                     # Decoded photos waiting for inference count as in flight: when decoding
                     # outpaces inference (small photos), nothing piles up.
                     while len(in_flight) + len(ready) < max_in_flight and not cancel.is_set():
-                        job = next(pending_jobs, None)
+                        job = pending_jobs.next()
                         if job is None:
                             break
-                        in_flight.add(pool.submit(decode, job))
+                        future = pool.submit(decode, job)
+                        order[future] = len(order)
+                        in_flight.add(future)
                     if cancel.is_set() or not (in_flight or ready):
                         break
                     if in_flight:
                         finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
-                        ready.extend(f.result() for f in finished)
+                        ready.extend(f.result() for f in sorted(finished, key=order.pop))
                     if len(ready) >= self.batch_size or (not in_flight and ready):
                         flush()
                 while ready and not cancel.is_set():
@@ -527,6 +637,8 @@ class Indexer:
                         predictions=result.predictions,
                         embedding=result.embedding,
                     )
+                    if item.fingerprint is not None and item.content_hash:
+                        store_fingerprint(library, item.content_hash, *item.fingerprint)
                     if job.retag:
                         summary.retagged += 1
                     else:
