@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -37,6 +38,20 @@ class CliError(Exception):
 # -- argument parsing ------------------------------------------------------------------------
 
 
+LIBRARY_HELP = "library file (default: in your data folder)"
+
+
+def _parser_with(parent: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """An ArgumentParser class whose instances also take ``parent``'s options (for subparsers)."""
+
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["parents"] = [*kwargs.get("parents", []), parent]
+            super().__init__(*args, **kwargs)
+
+    return Parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="resnet-desktop",
@@ -44,8 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command, opens the desktop app (with any PATHs given added to the library).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--library", metavar="FILE", help="library file (default: in your data folder)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--library", metavar="FILE", help=LIBRARY_HELP)
+    # Every command (and every albums/models action) takes --library too, so it may come before
+    # or after the command; SUPPRESS keeps an earlier --library when the later one is absent.
+    library_option = argparse.ArgumentParser(add_help=False)
+    library_option.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help=LIBRARY_HELP)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_parser_with(library_option))
 
     def model_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help="model to use")
@@ -71,12 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="find photos by label, category or tag")
     p.add_argument("terms", nargs="+", metavar="TERM")
-    p.add_argument("--min-confidence", type=float, default=0.0, metavar="P", help="0..1")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        metavar="P",
+        help="0..1 (default: your threshold from Settings, 0.2 unless changed)",
+    )
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("albums", help="list, create, show and delete albums")
-    albums = p.add_subparsers(dest="albums_command", metavar="ACTION")
+    albums = p.add_subparsers(
+        dest="albums_command", metavar="ACTION", parser_class=_parser_with(library_option)
+    )
     albums.add_parser("list", help="built-in and saved albums with their photo counts")
     a = albums.add_parser("show", help="the photos of an album")
     a.add_argument("name")
@@ -94,7 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+LABEL|-LABEL")
 
     p = sub.add_parser("models", help="show models and weights; download or import ResNet-18 weights")
-    models = p.add_subparsers(dest="models_command", metavar="ACTION")
+    models = p.add_subparsers(
+        dest="models_command", metavar="ACTION", parser_class=_parser_with(library_option)
+    )
     models.add_parser("list", help="(default) models, where their weights are, which is in use")
     m = models.add_parser("download", help="download the official weights (needs a network)")
     m.add_argument("model", nargs="?", default="resnet18", choices=("resnet18",))
@@ -165,6 +194,12 @@ def _open_app(argv: list[str]) -> int:
             "no graphical display here, so the window cannot open. The command line works "
             "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
         )
+        return EXIT_USAGE
+    from resnet_desktop.gui import xcb
+
+    missing = xcb.problem()
+    if missing:  # Qt would abort with a message naming the wrong library
+        _err(missing)
         return EXIT_USAGE
     from resnet_desktop.gui.app import run_app
 
@@ -287,33 +322,52 @@ def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO)
 
 
 class _ProgressLine:
-    """A one-line progress bar on a terminal; occasional plain lines when not a terminal."""
+    """A progress bar that fits the terminal, redrawn in place; nothing when not a terminal
+    (a log or a pipe gets only the summary).
 
-    def __init__(self, stream: TextIO) -> None:
+    The first line appears once the first photos are tagged: a "0/N, --:-- left" line says
+    nothing, and the header waits with it so quick runs print only their summary.
+    """
+
+    def __init__(self, stream: TextIO, header: str = "") -> None:
         self.stream = stream
         self.tty = stream.isatty()
+        self.header = header
         self.last = 0.0
+        self.shown = False
 
     def __call__(self, p: IndexProgress) -> None:
-        if p.total == 0:  # nothing to tag: the summary says so
+        if not self.tty or p.total == 0:
             return
         now = time.monotonic()
         final = p.done == p.total
-        if not final and now - self.last < (0.1 if self.tty else 5.0):
+        if (p.done == 0 and not final) or (not final and now - self.last < 0.1):
             return
         self.last = now
-        frac = p.done / p.total if p.total else 1.0
-        bar = "#" * int(frac * 24)
-        text = f"[{bar:<24}] {p.done}/{p.total}  {p.rate:5.1f} photos/s  ETA {_fmt_duration(p.eta_s)}" + (
+        if not self.shown and self.header:
+            self.stream.write(self.header + "\n")
+        self.shown = True
+        self.stream.write("\r" + self.line(p, shutil.get_terminal_size((80, 24)).columns))
+        if final:
+            self.stream.write("\n")
+        self.stream.flush()
+
+    @staticmethod
+    def line(p: IndexProgress, columns: int) -> str:
+        """One line of at most ``columns - 1`` characters (the last column would wrap on some
+        terminals); the bar takes what the numbers leave, and goes first when space is short."""
+        width = max(10, columns - 1)
+        counts = f" {p.done}/{p.total}"
+        details = f"  {p.rate:.1f} photos/s  ETA {_fmt_duration(p.eta_s)}" + (
             f"  {p.failed} failed" if p.failed else ""
         )
-        if self.tty:
-            self.stream.write("\r" + text[:118].ljust(118))
-            if final:
-                self.stream.write("\n")
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+        room = width - len(counts) - len(details) - 2
+        if room < 10:  # a narrow terminal: counts and what fits of the rest, no bar
+            return (counts.strip() + details)[:width].ljust(width)
+        bar_width = min(40, room)
+        filled = int(bar_width * (p.done / p.total if p.total else 1.0))
+        text = f"[{'#' * filled:<{bar_width}}]{counts}{details}"
+        return text.ljust(width)[:width]
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -333,13 +387,15 @@ def cmd_index(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         thumbs=ThumbCache(thumbnail_dir()),
     )
-    print(f"Indexing into {library_path} with {classifier.model} ({classifier.backend})", file=sys.stderr)
     cancel = threading.Event()
-    progress = _ProgressLine(sys.stderr)
+    progress = _ProgressLine(
+        sys.stderr, f"Indexing into {library_path} with {classifier.model} ({classifier.backend})"
+    )
     try:
         summary = indexer.run(args.folders, on_progress=progress, cancel=cancel)
     except KeyboardInterrupt:
-        print(file=sys.stderr)
+        if progress.shown:
+            print(file=sys.stderr)
         _err("interrupted; everything tagged so far is saved. Run the same command again to continue.")
         return EXIT_INTERRUPTED
     print(
@@ -357,81 +413,123 @@ def cmd_index(args: argparse.Namespace) -> int:
 # -- search and albums -----------------------------------------------------------------------
 
 
-def _photo_dict(row: PhotoRow) -> dict[str, Any]:
-    return {
+def _photo_dict(row: PhotoRow, threshold: float) -> dict[str, Any]:
+    from resnet_desktop.core.search import caption
+
+    tags, label, confidence = caption(row, threshold)
+    result: dict[str, Any] = {
         "path": row.display_path,
-        "label": row.top_label,
-        "probability": None if row.top_probability is None else _percent(row.top_probability),
-        "taken_at": row.taken_at,
-        "status": row.status,
-        "error": row.error,
+        "tags": list(row.user_tags),  # the person's tags: first, as everywhere
+        "label": label,
+        "probability": None if confidence is None else _percent(confidence),
     }
+    if row.match is not None:
+        result["match"] = {
+            "text": row.match,
+            "kind": "tag" if row.match_confidence is None else "label",
+            "probability": None if row.match_confidence is None else _percent(row.match_confidence),
+        }
+    result.update(taken_at=row.taken_at, status=row.status, error=row.error)
+    return result
 
 
-def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
+def _describe(row: PhotoRow, threshold: float) -> str:
+    """The person's tags first, then one model label with its confidence (or why there is none)."""
+    from resnet_desktop.core.search import caption
+
+    if row.status == "failed":
+        return f"failed: {row.error}"
+    tags, label, confidence = caption(row, threshold)
+    parts = list(tags)
+    if label is not None:
+        parts.append(f"{label} {_percent(confidence or 0.0):.2f}%")
+    if parts:
+        return ", ".join(parts)
+    return "no confident label" if row.status == "ok" else row.status
+
+
+def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str, threshold: float) -> None:
     if as_json:
-        json.dump([_photo_dict(r) for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        json.dump([_photo_dict(r, threshold) for r in rows], sys.stdout, indent=2, ensure_ascii=False)
         print()
         return
     if not rows:
         print(empty)
         return
     for row in rows:
-        if row.status == "failed":
-            what = f"failed: {row.error}"
-        elif row.top_label is None:
-            what = row.status
-        else:
-            what = f"{row.top_label} {_percent(row.top_probability or 0.0):.2f}%"
-        print(f"{what:<34}  {row.display_path}")
+        print(f"{_describe(row, threshold):<34}  {row.display_path}")
     print(f"{len(rows)} photo{'s' if len(rows) != 1 else ''}")
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    if not 0.0 <= args.min_confidence <= 1.0:
+def _threshold(args: argparse.Namespace) -> float:
+    from resnet_desktop.core.search import default_threshold
+
+    value = getattr(args, "min_confidence", None)
+    if value is None:
+        return default_threshold()
+    if not 0.0 <= value <= 1.0:
         raise CliError("--min-confidence is a probability between 0 and 1 (e.g. 0.3)")
+    return value
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from resnet_desktop.core import search
+
+    threshold = _threshold(args)
+    text = " ".join(args.terms)
     library = _open_library(args)
     try:
-        rows = library.photos(
-            search=" ".join(args.terms), min_confidence=args.min_confidence, limit=args.limit
-        )
+        rows = search.search(library, text, min_confidence=threshold, limit=args.limit)
+        nearest = [] if rows else search.suggestions(text, library)
     finally:
         library.close()
-    _print_photos(rows, args.json, "No photos match.")
+    empty = f"No photos match {text!r} (labels at {threshold:.0%} or more, categories, your tags)."
+    if nearest:
+        empty += " Nearest labels: " + ", ".join(nearest)
+    if not rows and not args.json:
+        print(empty)
+        return EXIT_OK
+    _print_photos(rows, args.json, empty, threshold)
     return EXIT_OK
 
 
 def cmd_albums(args: argparse.Namespace) -> int:
-    from resnet_desktop.core.albums import BUILTIN_ALBUMS
+    from resnet_desktop.core.albums import BUILTIN_ALBUMS, automatic_albums
 
     action = args.albums_command or "list"
+    threshold = _threshold(args)
     library = _open_library(args, must_exist=action != "create")
     try:
         if action == "list":
-            print(f"{'Album':<28} {'Kind':<8} {'Photos':>7}")
+            print(f"{'Album':<28} {'Kind':<10} {'Photos':>7}")
             for name, rule in BUILTIN_ALBUMS.items():
-                print(f"{name:<28} {'built-in':<8} {library.count(rule=rule):>7}")
+                print(f"{name:<28} {'built-in':<10} {library.count(rule=rule):>7}")
+            # the same automatic albums as the window's sidebar, at the same threshold
+            for auto in automatic_albums(library, threshold):
+                print(f"{auto.name:<28} {auto.kind:<10} {auto.count:>7}")
             for album in library.albums():
                 count = len(library.album_photos(album.name))
-                print(f"{album.name:<28} {album.kind:<8} {count:>7}")
+                print(f"{album.name:<28} {album.kind:<10} {count:>7}")
         elif action == "show":
-            if args.name in BUILTIN_ALBUMS:
-                rows = library.photos(rule=BUILTIN_ALBUMS[args.name], limit=args.limit)
-            elif library.album(args.name) is None:
-                raise CliError(f"no album named {args.name!r}; see `resnet-desktop albums list`")
-            else:
-                rows = library.album_photos(args.name)[: args.limit]
-            _print_photos(rows, args.json, "This album is empty.")
+            rows = _album_rows(library, args.name, threshold)
+            if args.limit is not None:
+                rows = rows[: args.limit]
+            _print_photos(rows, args.json, "This album is empty.", threshold)
         elif action == "create":
             rule = _read_rule(args)
             if args.name in BUILTIN_ALBUMS or library.album(args.name) is not None:
                 raise CliError(f"an album named {args.name!r} exists already")
+            if rule is not None and (rule.get("labels_any") or rule.get("labels_all")):
+                # like the window's editor: a new smart album starts at the person's threshold
+                rule.setdefault("min_confidence", threshold)
             try:
                 library.create_album(args.name, rule)
             except ValueError as exc:
                 raise CliError(f"invalid rule: {exc}") from None
             kind = "smart" if rule is not None else "manual"
             print(f"Created {kind} album {args.name!r} ({len(library.album_photos(args.name))} photos).")
+            if rule is not None and "min_confidence" in rule:
+                print(f"  labels count from {rule['min_confidence']:.0%} confidence")
         elif action == "delete":
             if library.album(args.name) is None:
                 raise CliError(f"no saved album named {args.name!r}")
@@ -440,6 +538,20 @@ def cmd_albums(args: argparse.Namespace) -> int:
     finally:
         library.close()
     return EXIT_OK
+
+
+def _album_rows(library: Library, name: str, threshold: float) -> list[PhotoRow]:
+    """A built-in, saved or automatic album by name (automatic ones case-insensitively: "cats")."""
+    from resnet_desktop.core.albums import BUILTIN_ALBUMS, automatic_albums
+
+    if name in BUILTIN_ALBUMS:
+        return library.photos(rule=BUILTIN_ALBUMS[name])
+    if library.album(name) is not None:
+        return library.album_photos(name)
+    for auto in automatic_albums(library, threshold, top_labels=1000):
+        if auto.name.lower() == name.strip().lower():
+            return library.photos(rule=auto.rule)
+    raise CliError(f"no album named {name!r}; see `resnet-desktop albums list`")
 
 
 def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:

@@ -567,10 +567,21 @@ class MainWindow(QMainWindow):
         if result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
         elif not result.rows and result.total_in_library > 0:
+            self.no_match.setText(self._no_match_text(result.suggestions))
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.grid)
         self.grid_refreshed.emit()
+
+    def _no_match_text(self, suggestions: list[str]) -> str:
+        """Say what was searched, and offer the nearest labels when there are any."""
+        search = self.search_edit.text().strip()
+        if not search:
+            return self.tr("No photos match.")
+        text = self.tr("No photos match “%1”.").replace("%1", search)
+        if suggestions:
+            text += "\n" + self.tr("Nearest labels: %1").replace("%1", ", ".join(suggestions))
+        return text
 
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
@@ -589,6 +600,7 @@ class MainWindow(QMainWindow):
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
+            self.sidebar.min_confidence = self.settings.confidence_threshold
             self.sidebar.populate(sidebar_data)
 
     # --- photos ---------------------------------------------------------------------------
@@ -677,6 +689,7 @@ class MainWindow(QMainWindow):
             getattr(album, "name", ""),
             getattr(album, "rule", None),
             getattr(self, "known_labels", None),
+            threshold=self.settings.confidence_threshold,
         )
         if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
             return

@@ -25,6 +25,8 @@ HashRole = Qt.ItemDataRole.UserRole + 7
 ThumbnailRole = Qt.ItemDataRole.UserRole + 8
 RowRole = Qt.ItemDataRole.UserRole + 9
 LabelVisibleRole = Qt.ItemDataRole.UserRole + 10
+#: (the person's tags, a model label or None, its probability): core.search.caption
+CaptionRole = Qt.ItemDataRole.UserRole + 11
 
 #: Roles that are a field of the library row as it is.
 _ROLE_FIELDS = {
@@ -52,6 +54,9 @@ def _row_key(row: Any) -> tuple:
         row.path,
         row.model,
         row.taken_at,
+        row.user_tags,
+        row.match,
+        row.match_confidence,
     )
 
 
@@ -78,6 +83,10 @@ class PhotoListModel(QAbstractListModel):
             return getattr(row, field)
         if role == LabelVisibleRole:
             return bool(row.top_label) and (row.top_probability or 0.0) >= self.confidence_threshold
+        if role == CaptionRole:
+            from resnet_desktop.core.search import caption
+
+            return caption(row, self.confidence_threshold)
         if role == RowRole:
             return row
         if role == ThumbnailRole:
@@ -289,7 +298,12 @@ def _tooltip(row: Any) -> str:
         )
     elif row.status == "pending":
         lines.append(QCoreApplication.translate("PhotoListModel", "Waiting to be tagged"))
-    elif row.top_label:
-        pct = round((row.top_probability or 0.0) * 100)
-        lines.append(f"{row.top_label} ({pct}%)")
+    else:
+        from resnet_desktop.core.search import caption
+
+        tags, label, confidence = caption(row, 0.0)
+        if tags:
+            lines.append(", ".join(tags))
+        if label:
+            lines.append(f"{label} ({round((confidence or 0.0) * 100)}%)")
     return "\n".join(lines)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resnet_desktop.core.dates import FILE_TIME
 from resnet_desktop.gui import data
 from resnet_desktop.gui.tasks import run_task
 from resnet_desktop.gui.thumbnails import read_scaled
@@ -115,6 +116,14 @@ class PhotoViewer(QDialog):
         panel = QVBoxLayout(side)
         panel.setContentsMargins(0, 0, 0, 0)
 
+        # The person's own tags come first, above what the model thinks.
+        self.your_tags_label = QLabel()
+        self.your_tags_label.setObjectName("yourTags")
+        self.your_tags_label.setWordWrap(True)
+        self.your_tags_label.setStyleSheet("font-weight: bold; font-size: 15px")
+        self.your_tags_label.setVisible(bool(row.user_tags))
+        self.your_tags_label.setText(", ".join(row.user_tags))
+        panel.addWidget(self.your_tags_label)
         heading = QLabel(self.tr("Labels"))
         heading.setStyleSheet("font-weight: bold")
         panel.addWidget(heading)
@@ -127,6 +136,8 @@ class PhotoViewer(QDialog):
 
         facts = QFormLayout()
         self.date_label = QLabel(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
+        self.date_label.setObjectName("takenDate")
+        self.date_label.setWordWrap(True)
         self.camera_label = QLabel(row.camera or self.tr("unknown"))
         size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
         self.size_label = QLabel(f"{size} · {row.size / 1e6:.1f} MB" if row.size else size)
@@ -214,12 +225,24 @@ class PhotoViewer(QDialog):
             self.labels_grid.addWidget(name, i, 0)
             self.labels_grid.addWidget(bar, i, 1)
         self.model_label.setText(self.tr("Tagged by %1").replace("%1", model_title(self.row.model)))
+        # Tags are the person's words only; the model's guesses stay in Labels above.
         self.tag_list.clear()
-        for tag in details.get("tags") or []:
-            source = getattr(tag, "source", "")
-            item = QListWidgetItem(tag_name(tag) + (self.tr("  (yours)") if source == "user" else ""))
-            item.setData(Qt.ItemDataRole.UserRole, tag_name(tag))
+        yours = [tag_name(t) for t in details.get("tags") or [] if getattr(t, "source", "") == "user"]
+        for name in yours:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
             self.tag_list.addItem(item)
+        self.your_tags_label.setText(", ".join(yours))
+        self.your_tags_label.setVisible(bool(yours))
+        taken, source = details.get("taken") or (None, None)
+        if taken:
+            text = taken[:19].replace("T", " ")
+            if source == FILE_TIME:
+                self.date_label.setText(
+                    self.tr("%1 (file date; the photo has no EXIF date)").replace("%1", text)
+                )
+            else:
+                self.date_label.setText(self.tr("%1 (EXIF %2)").replace("%1", text).replace("%2", source))
 
     # --- actions --------------------------------------------------------------------------
     def tag_names(self) -> list[str]:
