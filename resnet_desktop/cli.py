@@ -576,6 +576,18 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    # The changes take the rest of the line (so "-label" is not an option); --library may be there too.
+    changes = list(args.changes)
+    for i, change in enumerate(changes):
+        if change == "--library" and i + 1 < len(changes):
+            args.library = changes[i + 1]
+            del changes[i : i + 2]
+            break
+        if change.startswith("--library="):
+            args.library = change.split("=", 1)[1]
+            del changes[i]
+            break
+    args.changes = changes
     add = [c[1:].strip() for c in args.changes if c.startswith("+") and c[1:].strip()]
     remove = [c[1:].strip() for c in args.changes if c.startswith("-") and c[1:].strip()]
     odd = [c for c in args.changes if c[:1] not in ("+", "-") or not c[1:].strip()]
@@ -589,9 +601,13 @@ def cmd_tag(args: argparse.Namespace) -> int:
         if add or remove:
             with library.transaction():
                 library.set_user_tags(row.id, add=add, remove=remove)
-        for tag in library.tags(row.id):
-            confidence = "" if tag.confidence is None else f" {_percent(tag.confidence):.2f}%"
-            print(f"{tag.tag:<30} {tag.source}{confidence}")
+        # The person's tags first; then the model's labels that reach the threshold.
+        threshold = _threshold(args)
+        tags = library.tags(row.id)
+        for tag in [t for t in tags if t.source == "user"]:
+            print(f"{tag.tag:<30} yours")
+        for tag in [t for t in tags if t.source != "user" and (t.confidence or 0.0) >= threshold]:
+            print(f"{tag.tag:<30} label {_percent(tag.confidence or 0.0):.2f}%")
     finally:
         library.close()
     return EXIT_OK
