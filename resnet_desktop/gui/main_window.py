@@ -694,13 +694,14 @@ class MainWindow(QMainWindow):
         if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
             return
         library, old = self.library_path, getattr(album, "name", None)
+        # read the dialog here: widgets belong to the GUI thread, not to the write pool
+        name, rule = dialog.album_name(), dialog.rule()
 
         def replace() -> None:
             if old:
                 data.delete_album(library, old)
-            data.create_album(library, dialog.album_name(), dialog.rule())
+            data.create_album(library, name, rule)
 
-        name = dialog.album_name()
 
         def done(_r: object) -> None:
             self.sidebar._current_key = ("smart", name)

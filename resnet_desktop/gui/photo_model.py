@@ -93,6 +93,8 @@ class PhotoListModel(QAbstractListModel):
             return self.thumbnail_provider(row) if self.thumbnail_provider else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return _spoken(row, self.confidence_threshold)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -307,3 +309,18 @@ def _tooltip(row: Any) -> str:
         if label:
             lines.append(f"{label} ({round((confidence or 0.0) * 100)}%)")
     return "\n".join(lines)
+
+
+def _spoken(row: Any, threshold: float) -> str:
+    """What the tile's caption says, for screen readers: the person's tags, then a label."""
+    from PySide6.QtCore import QCoreApplication
+
+    from resnet_desktop.core.search import caption
+
+    if row.status == "failed":
+        return QCoreApplication.translate("PhotoDelegate", "Failed")
+    if row.status == "pending":
+        return QCoreApplication.translate("PhotoDelegate", "Tagging…")
+    tags, label, confidence = caption(row, threshold)
+    parts = list(tags) + ([f"{label} {round((confidence or 0.0) * 100)}%"] if label else [])
+    return ", ".join(parts) or QCoreApplication.translate("PhotoDelegate", "No confident label")

@@ -235,6 +235,10 @@ class PhotoViewer(QDialog):
         self.your_tags_label.setText(", ".join(yours))
         self.your_tags_label.setVisible(bool(yours))
         taken, source = details.get("taken") or (None, None)
+        if self.row.taken_at and source == FILE_TIME:
+            # the library read a date when it tagged the photo; the file no longer has one here
+            # (edited since, or its drive is offline): show the library's, without a field name
+            taken, source = self.row.taken_at, "EXIF"
         if taken:
             text = taken[:19].replace("T", " ")
             if source == FILE_TIME:
@@ -242,7 +246,11 @@ class PhotoViewer(QDialog):
                     self.tr("%1 (file date; the photo has no EXIF date)").replace("%1", text)
                 )
             else:
-                self.date_label.setText(self.tr("%1 (EXIF %2)").replace("%1", text).replace("%2", source))
+                self.date_label.setText(
+                    self.tr("%1 (%2)")
+                    .replace("%1", text)
+                    .replace("%2", source if source == "EXIF" else "EXIF " + source)
+                )
 
     # --- actions --------------------------------------------------------------------------
     def tag_names(self) -> list[str]:
