@@ -41,15 +41,15 @@ class CliError(Exception):
 LIBRARY_HELP = "library file (default: in your data folder)"
 
 
-def _parser_with(parent: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
-    """An ArgumentParser class whose instances also take ``parent``'s options (for subparsers)."""
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: it also takes --library, so the option may come before or after
+    the command; SUPPRESS keeps an earlier --library when this one is absent. A command may
+    define the option itself (serve, with its own help text); its own then wins."""
 
-    class Parser(argparse.ArgumentParser):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            kwargs["parents"] = [*kwargs.get("parents", []), parent]
-            super().__init__(*args, **kwargs)
-
-    return Parser
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("conflict_handler", "resolve")
+        super().__init__(*args, **kwargs)
+        self.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help=LIBRARY_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,11 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--library", metavar="FILE", help=LIBRARY_HELP)
-    # Every command (and every albums/models action) takes --library too, so it may come before
-    # or after the command; SUPPRESS keeps an earlier --library when the later one is absent.
-    library_option = argparse.ArgumentParser(add_help=False)
-    library_option.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help=LIBRARY_HELP)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_parser_with(library_option))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
     def model_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help="model to use")
@@ -101,9 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("albums", help="list, create, show and delete albums")
-    albums = p.add_subparsers(
-        dest="albums_command", metavar="ACTION", parser_class=_parser_with(library_option)
-    )
+    albums = p.add_subparsers(dest="albums_command", metavar="ACTION", parser_class=_CommandParser)
     albums.add_parser("list", help="built-in and saved albums with their photo counts")
     a = albums.add_parser("show", help="the photos of an album")
     a.add_argument("name")
@@ -121,9 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+LABEL|-LABEL")
 
     p = sub.add_parser("models", help="show models and weights; download or import ResNet-18 weights")
-    models = p.add_subparsers(
-        dest="models_command", metavar="ACTION", parser_class=_parser_with(library_option)
-    )
+    models = p.add_subparsers(dest="models_command", metavar="ACTION", parser_class=_CommandParser)
     models.add_parser("list", help="(default) models, where their weights are, which is in use")
     m = models.add_parser("download", help="download the official weights (needs a network)")
     m.add_argument("model", nargs="?", default="resnet18", choices=("resnet18",))
