@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -215,6 +216,13 @@ class PhotoViewer(QDialog):
         predictions = details.get("predictions") or []
         if not predictions:
             self.labels_grid.addWidget(QLabel(self.tr("Not tagged yet")), 0, 0)
+        # a label the person removed is gone from this photo (its tags leave it out)
+        kept = {tag_name(t).lower() for t in details.get("tags") or []}
+        predictions = (
+            [p for p in predictions if p.label.lower() in kept]
+            if details.get("tags") is not None
+            else predictions
+        )
         for i, p in enumerate(predictions[:3]):
             name = QLabel(p.label)
             bar = QProgressBar()
@@ -224,6 +232,13 @@ class PhotoViewer(QDialog):
             bar.setMaximumHeight(16)
             self.labels_grid.addWidget(name, i, 0)
             self.labels_grid.addWidget(bar, i, 1)
+            wrong = QToolButton()
+            wrong.setText("✕")
+            wrong.setAutoRaise(True)
+            wrong.setToolTip(self.tr("Not this: remove the label from this photo"))
+            wrong.setAccessibleName(self.tr("Remove label %1").replace("%1", p.label))
+            wrong.clicked.connect(lambda _checked=False, label=p.label: self._edit_tags([], [label]))
+            self.labels_grid.addWidget(wrong, i, 2)
         self.model_label.setText(self.tr("Tagged by %1").replace("%1", model_title(self.row.model)))
         # Tags are the person's words only; the model's guesses stay in Labels above.
         self.tag_list.clear()

@@ -278,6 +278,14 @@
         <translation>尚未打标签</translation>
     </message>
     <message>
+        <source>Not this: remove the label from this photo</source>
+        <translation>不是这个：从这张照片移除此标签</translation>
+    </message>
+    <message>
+        <source>Remove label %1</source>
+        <translation>移除标签 %1</translation>
+    </message>
+    <message>
         <source>Tagged by %1</source>
         <translation>由 %1 打标签</translation>
     </message>
