@@ -153,6 +153,9 @@ def photo_details(library_path: str, photo_id: int) -> dict:
 
     # Which date the viewer shows and where it comes from (EXIF field or the file's time)
     details["taken"] = taken_date(row.path) if row is not None else (None, None)
+    from resnet_desktop.core.search import default_threshold
+
+    details["threshold"] = default_threshold()  # labels below it are shown greyed out
     return details
 
 

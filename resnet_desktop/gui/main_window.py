@@ -702,7 +702,6 @@ class MainWindow(QMainWindow):
                 data.delete_album(library, old)
             data.create_album(library, name, rule)
 
-
         def done(_r: object) -> None:
             self.sidebar._current_key = ("smart", name)
             self._after_write()

@@ -230,6 +230,11 @@ class PhotoViewer(QDialog):
             bar.setValue(round(p.probability * 1000))
             bar.setFormat(f"{p.probability * 100:.1f}%")
             bar.setMaximumHeight(16)
+            if p.probability < details.get("threshold", 0.0):
+                # below the person's threshold: still shown here, greyed, never as a tag
+                for widget in (name, bar):
+                    widget.setEnabled(False)
+                    widget.setToolTip(self.tr("Below your confidence threshold"))
             self.labels_grid.addWidget(name, i, 0)
             self.labels_grid.addWidget(bar, i, 1)
             wrong = QToolButton()

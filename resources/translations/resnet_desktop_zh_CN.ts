@@ -278,6 +278,10 @@
         <translation>尚未打标签</translation>
     </message>
     <message>
+        <source>Below your confidence threshold</source>
+        <translation>低于你设置的置信度阈值</translation>
+    </message>
+    <message>
         <source>Not this: remove the label from this photo</source>
         <translation>不是这个：从这张照片移除此标签</translation>
     </message>

@@ -188,6 +188,9 @@ def test_the_viewer_shows_your_tags_first_and_only_yours_under_tags(qtbot, libra
     assert tags.item(0).text() == "astronaut"  # the model's 13% "bobsled" is not a tag
     yours = viewer.findChild(QLabel, "yourTags")
     assert yours.isVisible() and yours.text() == "astronaut"
+    # the model's labels stay in Labels, greyed out below the 20% threshold
+    bobsled = next(w for w in viewer.findChildren(QLabel) if w.text() == "bobsled")
+    assert not bobsled.isEnabled()
     # it is the first thing in the side panel, above the model's labels
     panel = yours.parentWidget().layout()
     assert panel.itemAt(0).widget() is yours
