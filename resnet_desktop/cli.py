@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from resnet_desktop import __version__
+from resnet_desktop.core.messages import current_language, ngettext, translate
+from resnet_desktop.core.messages import gettext as _
 
 if TYPE_CHECKING:
     from resnet_desktop.core.library import Library, PhotoRow
@@ -49,99 +51,110 @@ class _CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("conflict_handler", "resolve")
         super().__init__(*args, **kwargs)
-        self.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help=LIBRARY_HELP)
+        self.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help=_(LIBRARY_HELP))
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_reader_language()
     parser = argparse.ArgumentParser(
         prog="resnet-desktop",
-        description="Offline photo organizer: tag photos with ImageNet labels, index and search them.",
-        epilog="Without a command, opens the desktop app (with any PATHs given added to the library).",
+        description=_("Offline photo organizer: tag photos with ImageNet labels, index and search them."),
+        epilog=_("Without a command, opens the desktop app (with any PATHs given added to the library)."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--library", metavar="FILE", help=LIBRARY_HELP)
+    parser.add_argument("--library", metavar="FILE", help=_(LIBRARY_HELP))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
     def model_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help="model to use")
-        p.add_argument("--weights", metavar="FILE", help="weights file for the model")
+        p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help=_("model to use"))
+        p.add_argument("--weights", metavar="FILE", help=_("weights file for the model"))
         p.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
         p.add_argument(
             "--int8",
             action="store_true",
-            help="use the INT8 model made by `models quantize` (faster; see its agreement with fp32)",
+            help=_("use the INT8 model made by `models quantize` (faster; see its agreement with fp32)"),
         )
 
-    p = sub.add_parser("classify", help="print the top labels of photos")
+    p = sub.add_parser("classify", help=_("print the top labels of photos"))
     p.add_argument("photos", nargs="+", metavar="PHOTO")
     p.add_argument("--top-k", type=int, default=3, metavar="K")
-    p.add_argument("--json", action="store_true", help="JSON: {path: [{rank, class, probability}]}")
+    p.add_argument("--json", action="store_true", help=_("JSON: {path: [{rank, class, probability}]}"))
     model_options(p)
 
-    p = sub.add_parser("index", help="find photos in folders, tag them and store them in the library")
+    p = sub.add_parser("index", help=_("find photos in folders, tag them and store them in the library"))
     p.add_argument("folders", nargs="+", metavar="FOLDER")
-    p.add_argument("--threads", type=int, default=None, help="decoding threads (default: cores)")
+    p.add_argument("--threads", type=int, default=None, help=_("decoding threads (default: cores)"))
     p.add_argument("--batch-size", type=int, default=16)
     model_options(p)
 
-    p = sub.add_parser("search", help="find photos by label, category or tag")
+    p = sub.add_parser("search", help=_("find photos by label, category or tag"))
     p.add_argument("terms", nargs="+", metavar="TERM")
     p.add_argument(
         "--min-confidence",
         type=float,
         default=None,
         metavar="P",
-        help="0..1 (default: your threshold from Settings, 0.2 unless changed)",
+        help=_("0..1 (default: your threshold from Settings, 0.2 unless changed)"),
     )
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("albums", help="list, create, show and delete albums")
+    p = sub.add_parser("albums", help=_("list, create, show and delete albums"))
     albums = p.add_subparsers(dest="albums_command", metavar="ACTION", parser_class=_CommandParser)
-    albums.add_parser("list", help="built-in and saved albums with their photo counts")
-    a = albums.add_parser("show", help="the photos of an album")
+    albums.add_parser("list", help=_("built-in and saved albums with their photo counts"))
+    a = albums.add_parser("show", help=_("the photos of an album"))
     a.add_argument("name")
     a.add_argument("--limit", type=int, default=None)
     a.add_argument("--json", action="store_true")
-    a = albums.add_parser("create", help="save a smart album from a JSON rule, or an empty manual album")
+    a = albums.add_parser("create", help=_("save a smart album from a JSON rule, or an empty manual album"))
     a.add_argument("name")
-    a.add_argument("--rule", metavar="JSON", help='e.g. \'{"labels_any": ["cat"], "min_confidence": 0.3}\'')
+    a.add_argument(
+        "--rule", metavar="JSON", help=_("e.g.") + ' \'{"labels_any": ["cat"], "min_confidence": 0.3}\''
+    )
     a.add_argument("--rule-file", metavar="FILE")
-    a = albums.add_parser("delete", help="delete a saved album (its photos stay in the library)")
+    a = albums.add_parser("delete", help=_("delete a saved album (its photos stay in the library)"))
     a.add_argument("name")
 
-    p = sub.add_parser("tag", help="add (+label) or remove (-label) a person's tags on a photo")
+    p = sub.add_parser("tag", help=_("add (+label) or remove (-label) a person's tags on a photo"))
     p.add_argument("photo")
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+LABEL|-LABEL")
 
-    p = sub.add_parser("models", help="show models and weights; download or import ResNet-18 weights")
+    p = sub.add_parser("models", help=_("show models and weights; download or import ResNet-18 weights"))
     models = p.add_subparsers(dest="models_command", metavar="ACTION", parser_class=_CommandParser)
-    models.add_parser("list", help="(default) models, where their weights are, which is in use")
-    m = models.add_parser("download", help="download the official weights (needs a network)")
+    models.add_parser("list", help=_("(default) models, where their weights are, which is in use"))
+    m = models.add_parser("download", help=_("download the official weights (needs a network)"))
     m.add_argument("model", nargs="?", default="resnet18", choices=("resnet18",))
-    m = models.add_parser("import", help="import a weights file you already have")
+    m = models.add_parser("import", help=_("import a weights file you already have"))
     m.add_argument("file")
     m.add_argument("--model", default="resnet18", choices=("resnet18",))
     m = models.add_parser(
         "quantize",
-        help="make an INT8 model from your photos and report how often it agrees with fp32",
+        help=_("make an INT8 model from your photos and report how often it agrees with fp32"),
     )
-    m.add_argument("photos", nargs="*", metavar="PHOTO_OR_FOLDER", help="default: photos in the library")
-    m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
+    m.add_argument("photos", nargs="*", metavar="PHOTO_OR_FOLDER", help=_("default: photos in the library"))
+    m.add_argument(
+        "--max", type=int, default=64, help=_("photos to use at most (half calibrate, half check)")
+    )
     m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
     m.add_argument("--weights", metavar="FILE")
 
     p = sub.add_parser(
-        "serve", help="the recognition service: POST /predict and a web page, on this computer"
+        "serve", help=_("the recognition service: POST /predict and a web page, on this computer")
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help="answer known photos from it")
     p.add_argument(
-        "--token", help="require this token (Authorization: Bearer TOKEN); or RESNET_DESKTOP_TOKEN"
+        "--host", default="127.0.0.1", help=_("address to listen on (default: this computer only)")
     )
-    p.add_argument("--batch-window-ms", type=float, default=5.0, help="how long a request waits for others")
-    p.add_argument("--cache-size", type=int, default=1024, help="answers kept by content hash (0: none)")
+    p.add_argument("--port", type=int, default=8000, help=_("port (default 8000; 0 picks a free one)"))
+    p.add_argument(
+        "--library", metavar="FILE", default=argparse.SUPPRESS, help=_("answer known photos from it")
+    )
+    p.add_argument(
+        "--token", help=_("require this token (Authorization: Bearer TOKEN); or RESNET_DESKTOP_TOKEN")
+    )
+    p.add_argument(
+        "--batch-window-ms", type=float, default=5.0, help=_("how long a request waits for others")
+    )
+    p.add_argument("--cache-size", type=int, default=1024, help=_("answers kept by content hash (0: none)"))
     model_options(p)
     return parser
 
@@ -175,16 +188,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
         return EXIT_USAGE
     except LibraryError as exc:
-        _err(f"{exc}. Point --library at your library file, or at a new file name to start one.")
+        _err(
+            _(
+                "{problem}. Point --library at your library file, or at a new file name to start one.",
+                problem=translate(str(exc)),
+            )
+        )
         return EXIT_USAGE
     except sqlite3.Error as exc:  # disk full, read-only folder, a lock held too long...
-        _err(f"the library could not be read or written ({exc}); nothing was lost from it")
+        _err(_("the library could not be read or written ({reason}); nothing was lost from it", reason=exc))
         return EXIT_USAGE
     except OSError as exc:
-        _err(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        _err(f"{exc.filename or ''}: {translate(str(exc.strerror or exc))}".lstrip(": "))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_("interrupted"))
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
@@ -197,15 +215,17 @@ def _open_app(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if _no_display():
         _err(
-            "no graphical display here, so the window cannot open. The command line works "
-            "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
+            _(
+                "no graphical display here, so the window cannot open. The command line works "
+                "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
+            )
         )
         return EXIT_USAGE
     from resnet_desktop.gui import xcb
 
     missing = xcb.problem()
     if missing:  # Qt would abort with a message naming the wrong library
-        _err(missing)
+        _err(translate(missing))
         return EXIT_USAGE
     from resnet_desktop.gui.app import run_app
 
@@ -226,6 +246,15 @@ def _err(message: str) -> None:
     print(f"resnet-desktop: {message}", file=sys.stderr)
 
 
+def _argparse_in_reader_language() -> None:
+    """argparse's own words ("usage:", "error:", "invalid choice...") from our catalog too.
+
+    argparse looks its messages up through the module-level ``_`` it imported from gettext,
+    with %-placeholders; our catalog has them keyed by the same English.
+    """
+    argparse._ = lambda text: _(text)  # type: ignore[attr-defined]
+
+
 def _library_path(args: argparse.Namespace) -> Path:
     from resnet_desktop.core.paths import default_library_path
 
@@ -239,7 +268,7 @@ def _open_library(args: argparse.Namespace, must_exist: bool = True) -> Library:
 
     path = _library_path(args)
     if must_exist and not path.exists():
-        raise CliError(f"no library at {path}; create one with `resnet-desktop index FOLDER`")
+        raise CliError(_("no library at {path}; create one with `resnet-desktop index FOLDER`", path=path))
     return Library(path)
 
 
@@ -253,11 +282,12 @@ def _load_classifier(args: argparse.Namespace):
             args.model, args.weights, backend=args.backend, precision=precision
         )
     except WeightsError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(translate(str(exc))) from None
     if notice:
-        print(f"note: {notice}", file=sys.stderr)
+        print(_("note: {notice}", notice=translate(notice)), file=sys.stderr)
     if classifier.int8_report is not None:
-        print(f"note: INT8 model: {classifier.int8_report.summary()}", file=sys.stderr)
+        summary = translate(classifier.int8_report.summary())
+        print(_("note: INT8 model: {summary}", summary=summary), file=sys.stderr)
     return classifier
 
 
@@ -282,7 +312,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from resnet_desktop.core.pipeline import read_photo_bytes
 
     if args.top_k < 1 or args.top_k > 1000:
-        raise CliError("--top-k must be between 1 and 1000")
+        raise CliError(_("--top-k must be between 1 and 1000"))
+    from resnet_desktop.core.names import display_name
+
+    lang = current_language()
     classifier = _load_classifier(args)
     results: dict[str, Any] = {}
     failed = 0
@@ -291,13 +324,19 @@ def cmd_classify(args: argparse.Namespace) -> int:
             photo = decode_photo(read_photo_bytes(path), min_side=classifier.resize_side, name=path)
         except PhotoError as exc:
             failed += 1
-            _err(f"{path}: {exc.reason}")
+            _err(f"{path}: {translate(exc.reason)}")
             results[path] = {"error": exc.reason}
             continue
         for warning in photo.warnings:
-            print(f"warning: {path}: {warning}", file=sys.stderr)
+            print(_("warning: {path}: {warning}", path=path, warning=translate(warning)), file=sys.stderr)
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
-        results[path] = [prediction_json(p) for p in result.predictions]
+        results[path] = [
+            prediction_json(p)
+            # "class" stays ImageNet's English label (scripts key on it); a Chinese reader also
+            # gets the name the table shows.
+            | ({"name_zh": display_name(p.label, "zh")} if lang == "zh" else {})
+            for p in result.predictions
+        ]
     if args.json:
         json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -309,17 +348,32 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO) -> None:
     from resnet_desktop.core.models import model_title
 
-    print(f"Model: {model_title(classifier.model)} ({classifier.backend})", file=out)
+    print(
+        _(
+            "Model: {title} ({backend})",
+            title=translate(model_title(classifier.model)),
+            backend=classifier.backend,
+        ),
+        file=out,
+    )
     for path, predictions in results.items():
         print(file=out)
         print(path, file=out)
         if isinstance(predictions, dict):
-            print(f"  failed: {predictions['error']}", file=out)
+            print("  " + _("failed: {reason}", reason=translate(predictions["error"])), file=out)
             continue
-        width = max(len(p["class"]) for p in predictions)
-        for p in predictions:
+        names = [p.get("name_zh", p["class"]) for p in predictions]
+        width = max(_width(name) for name in names)
+        for p, name in zip(predictions, names, strict=True):
             bar = "#" * round(p["probability"] / 5)
-            print(f"  {p['rank']}. {p['class']:<{width}}  {p['probability']:6.2f}%  {bar}", file=out)
+            print(f"  {p['rank']}. {_columns((name, width))}  {p['probability']:6.2f}%  {bar}", file=out)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 # -- serve -----------------------------------------------------------------------------------
@@ -329,20 +383,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from resnet_desktop import serve
 
     if not 0 <= args.port <= 65535:
-        raise CliError("--port must be between 0 and 65535")
+        raise CliError(_("--port must be between 0 and 65535"))
     try:
         import aiohttp  # noqa: F401
     except ImportError:
-        raise CliError("`serve` needs aiohttp: pip install aiohttp") from None
+        raise CliError(_("`serve` needs aiohttp: pip install aiohttp")) from None
     library = None
     if args.library:
         library = _library_path(args)
         if not library.exists():
-            raise CliError(f"no library at {library}; create one with `resnet-desktop index FOLDER`")
+            raise CliError(
+                _("no library at {path}; create one with `resnet-desktop index FOLDER`", path=library)
+            )
     token = serve.token_from(args.token)
     warning = serve.address_warning(args.host, token)
     if warning:
-        _err(f"warning: {warning}")
+        _err(_("warning: {warning}", warning=translate(warning)))
     classifier = _load_classifier(args)
     try:
         return serve.serve(
@@ -355,7 +411,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             cache_size=args.cache_size,
         )
     except OSError as exc:  # address in use, no such address, no permission for the port
-        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        raise CliError(
+            _(
+                "cannot listen on {host}:{port}: {reason}",
+                host=args.host,
+                port=args.port,
+                reason=translate(str(exc.strerror or exc)),
+            )
+        ) from None
 
 
 # -- index -----------------------------------------------------------------------------------
@@ -394,20 +457,23 @@ class _ProgressLine:
 
     @staticmethod
     def line(p: IndexProgress, columns: int) -> str:
-        """One line of at most ``columns - 1`` characters (the last column would wrap on some
-        terminals); the bar takes what the numbers leave, and goes first when space is short."""
+        """One line of at most ``columns - 1`` terminal columns (the last one would wrap on some
+        terminals; CJK characters take two); the bar takes what the numbers leave."""
         width = max(10, columns - 1)
         counts = f" {p.done}/{p.total}"
-        details = f"  {p.rate:.1f} photos/s  ETA {_fmt_duration(p.eta_s)}" + (
-            f"  {p.failed} failed" if p.failed else ""
-        )
-        room = width - len(counts) - len(details) - 2
+        details = "  " + _("{rate:5.1f} photos/s  ETA {eta}", rate=p.rate, eta=_fmt_duration(p.eta_s))
+        if p.failed:
+            details += "  " + _("{n} failed", n=p.failed)
+        room = width - len(counts) - _width(details) - 2
         if room < 10:  # a narrow terminal: counts and what fits of the rest, no bar
-            return (counts.strip() + details)[:width].ljust(width)
+            text = counts.strip() + details
+            while _width(text) > width:
+                text = text[:-1]
+            return text + " " * (width - _width(text))
         bar_width = min(40, room)
         filled = int(bar_width * (p.done / p.total if p.total else 1.0))
         text = f"[{'#' * filled:<{bar_width}}]{counts}{details}"
-        return text.ljust(width)[:width]
+        return text + " " * max(0, width - _width(text))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -417,7 +483,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     for folder in args.folders:
         if not os.path.exists(folder):
-            raise CliError(f"{folder}: no such file or folder")
+            raise CliError(_("{path}: no such file or folder", path=folder))
     classifier = _load_classifier(args)
     library_path = _library_path(args)
     indexer = Indexer(
@@ -427,26 +493,42 @@ def cmd_index(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         thumbs=ThumbCache(thumbnail_dir()),
     )
+
     cancel = threading.Event()
     progress = _ProgressLine(
-        sys.stderr, f"Indexing into {library_path} with {classifier.model} ({classifier.backend})"
+        sys.stderr,
+        _(
+            "Indexing into {library} with {model} ({backend})",
+            library=library_path,
+            model=classifier.model,
+            backend=classifier.backend,
+        ),
     )
     try:
         summary = indexer.run(args.folders, on_progress=progress, cancel=cancel)
     except KeyboardInterrupt:
         if progress.shown:
             print(file=sys.stderr)
-        _err("interrupted; everything tagged so far is saved. Run the same command again to continue.")
+        _err(_("interrupted; everything tagged so far is saved. Run the same command again to continue."))
         return EXIT_INTERRUPTED
     print(
-        f"Indexed {summary.indexed}, unchanged {summary.unchanged}, moved {summary.moved}, "
-        f"re-tagged {summary.retagged}, missing {summary.missing}, failed {len(summary.failed)} "
-        f"in {summary.elapsed_s:.1f} s"
+        _(
+            "Indexed {indexed}, unchanged {unchanged}, moved {moved}, re-tagged {retagged}, "
+            "missing {missing}, failed {failed} in {seconds:.1f} s",
+            indexed=summary.indexed,
+            unchanged=summary.unchanged,
+            moved=summary.moved,
+            retagged=summary.retagged,
+            missing=summary.missing,
+            failed=len(summary.failed),
+            seconds=summary.elapsed_s,
+        )
     )
     if summary.indexed + summary.retagged and summary.elapsed_s > 0:
-        print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
+        rate = (summary.indexed + summary.retagged) / summary.elapsed_s
+        print("  " + _("{rate:.1f} photos/s", rate=rate))
     for path, reason in summary.failed:
-        print(f"  failed: {path}: {reason}")
+        print("  " + _("failed: {path}: {reason}", path=path, reason=translate(reason)))
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -473,32 +555,39 @@ def _photo_dict(row: PhotoRow, threshold: float) -> dict[str, Any]:
     return result
 
 
-def _describe(row: PhotoRow, threshold: float) -> str:
+def _describe(row: PhotoRow, threshold: float, lang: str) -> str:
     """The person's tags first, then one model label with its confidence (or why there is none)."""
+    from resnet_desktop.core.names import display_name
     from resnet_desktop.core.search import caption
 
     if row.status == "failed":
-        return f"failed: {row.error}"
+        return _("failed: {reason}", reason=translate(row.error or ""))
     tags, label, confidence = caption(row, threshold)
-    parts = list(tags)
+    parts = [display_name(t, lang) for t in tags]
     if label is not None:
-        parts.append(f"{label} {_percent(confidence or 0.0):.2f}%")
+        parts.append(f"{display_name(label, lang)} {_percent(confidence or 0.0):.2f}%")
     if parts:
         return ", ".join(parts)
-    return "no confident label" if row.status == "ok" else row.status
+    return _("no confident label") if row.status == "ok" else _(row.status)
 
 
 def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str, threshold: float) -> None:
+    from resnet_desktop.core.names import display_name
+
+    lang = current_language()
     if as_json:
-        json.dump([_photo_dict(r, threshold) for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        found = [_photo_dict(r, threshold) for r in rows]
+        if lang == "zh":  # "label" stays English, as in classify --json
+            found = [d | {"name_zh": display_name(d["label"], "zh") if d["label"] else None} for d in found]
+        json.dump(found, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return
     if not rows:
         print(empty)
         return
     for row in rows:
-        print(f"{_describe(row, threshold):<34}  {row.display_path}")
-    print(f"{len(rows)} photo{'s' if len(rows) != 1 else ''}")
+        print(f"{_columns((_describe(row, threshold, lang), 34))}  {row.display_path}")
+    print(ngettext("{n} photo", "{n} photos", len(rows)))
 
 
 def _threshold(args: argparse.Namespace) -> float:
@@ -508,7 +597,7 @@ def _threshold(args: argparse.Namespace) -> float:
     if value is None:
         return default_threshold()
     if not 0.0 <= value <= 1.0:
-        raise CliError("--min-confidence is a probability between 0 and 1 (e.g. 0.3)")
+        raise CliError(_("--min-confidence is a probability between 0 and 1 (e.g. 0.3)"))
     return value
 
 
@@ -523,9 +612,16 @@ def cmd_search(args: argparse.Namespace) -> int:
         nearest = [] if rows else search.suggestions(text, library)
     finally:
         library.close()
-    empty = f"No photos match {text!r} (labels at {threshold:.0%} or more, categories, your tags)."
+    empty = _(
+        "No photos match {text!r} (labels at {percent} or more, categories, your tags).",
+        text=text,
+        percent=f"{threshold:.0%}",
+    )
     if nearest:
-        empty += " Nearest labels: " + ", ".join(nearest)
+        lang = current_language()
+        from resnet_desktop.core.names import display_name
+
+        empty += " " + _("Nearest labels: {labels}", labels=", ".join(display_name(w, lang) for w in nearest))
     if not rows and not args.json:
         print(empty)
         return EXIT_OK
@@ -541,40 +637,62 @@ def cmd_albums(args: argparse.Namespace) -> int:
     library = _open_library(args, must_exist=action != "create")
     try:
         if action == "list":
-            print(f"{'Album':<28} {'Kind':<10} {'Photos':>7}")
+            print(_columns((_("Album"), 28), (_("Kind"), 10), (_("Photos"), -7)))
             for name, rule in BUILTIN_ALBUMS.items():
-                print(f"{name:<28} {'built-in':<10} {library.count(rule=rule):>7}")
+                print(_columns((name, 28), (_("built-in"), 10), (str(library.count(rule=rule)), -7)))
             # the same automatic albums as the window's sidebar, at the same threshold
+            lang = current_language()
+            from resnet_desktop.core.names import display_name
+
             for auto in automatic_albums(library, threshold):
-                print(f"{auto.name:<28} {auto.kind:<10} {auto.count:>7}")
+                print(
+                    _columns((display_name(auto.name, lang), 28), (_(auto.kind), 10), (str(auto.count), -7))
+                )
             for album in library.albums():
                 count = len(library.album_photos(album.name))
-                print(f"{album.name:<28} {album.kind:<10} {count:>7}")
+                print(_columns((album.name, 28), (_(album.kind), 10), (str(count), -7)))
         elif action == "show":
             rows = _album_rows(library, args.name, threshold)
             if args.limit is not None:
                 rows = rows[: args.limit]
-            _print_photos(rows, args.json, "This album is empty.", threshold)
+            _print_photos(rows, args.json, _("This album is empty."), threshold)
         elif action == "create":
             rule = _read_rule(args)
             if args.name in BUILTIN_ALBUMS or library.album(args.name) is not None:
-                raise CliError(f"an album named {args.name!r} exists already")
+                raise CliError(_("an album named {name!r} exists already", name=args.name))
             if rule is not None and (rule.get("labels_any") or rule.get("labels_all")):
                 # like the window's editor: a new smart album starts at the person's threshold
                 rule.setdefault("min_confidence", threshold)
             try:
                 library.create_album(args.name, rule)
             except ValueError as exc:
-                raise CliError(f"invalid rule: {exc}") from None
-            kind = "smart" if rule is not None else "manual"
-            print(f"Created {kind} album {args.name!r} ({len(library.album_photos(args.name))} photos).")
+                raise CliError(_("invalid rule: {problem}", problem=exc)) from None
+            count = len(library.album_photos(args.name))
+            if rule is not None:
+                created = ngettext(
+                    "Created smart album {name!r} ({n} photo).",
+                    "Created smart album {name!r} ({n} photos).",
+                    count,
+                    name=args.name,
+                )
+            else:
+                created = ngettext(
+                    "Created manual album {name!r} ({n} photo).",
+                    "Created manual album {name!r} ({n} photos).",
+                    count,
+                    name=args.name,
+                )
+            print(created)
             if rule is not None and "min_confidence" in rule:
-                print(f"  labels count from {rule['min_confidence']:.0%} confidence")
+                print(
+                    "  "
+                    + _("labels count from {percent} confidence", percent=f"{rule['min_confidence']:.0%}")
+                )
         elif action == "delete":
             if library.album(args.name) is None:
-                raise CliError(f"no saved album named {args.name!r}")
+                raise CliError(_("no saved album named {name!r}", name=args.name))
             library.delete_album(args.name)
-            print(f"Deleted album {args.name!r}; its photos stay in the library.")
+            print(_("Deleted album {name!r}; its photos stay in the library.", name=args.name))
     finally:
         library.close()
     return EXIT_OK
@@ -591,7 +709,7 @@ def _album_rows(library: Library, name: str, threshold: float) -> list[PhotoRow]
     for auto in automatic_albums(library, threshold, top_labels=1000):
         if auto.name.lower() == name.strip().lower():
             return library.photos(rule=auto.rule)
-    raise CliError(f"no album named {name!r}; see `resnet-desktop albums list`")
+    raise CliError(_("no album named {name!r}; see `resnet-desktop albums list`", name=name))
 
 
 def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -600,15 +718,18 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
         try:
             text = Path(args.rule_file).read_text(encoding="utf-8")
         except OSError as exc:
-            raise CliError(f"cannot read {args.rule_file}: {exc.strerror}") from None
+            reason = translate(str(exc.strerror))
+            raise CliError(_("cannot read {path}: {reason}", path=args.rule_file, reason=reason)) from None
     if text is None:
         return None
     try:
         rule = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"the rule is not valid JSON: {exc.msg} at character {exc.pos}") from None
+        raise CliError(
+            _("the rule is not valid JSON: {problem} at character {pos}", problem=exc.msg, pos=exc.pos)
+        ) from None
     if not isinstance(rule, dict):
-        raise CliError('the rule must be a JSON object, e.g. {"labels_any": ["cat"]}')
+        raise CliError(_("the rule must be a JSON object, e.g.") + ' {"labels_any": ["cat"]}')
     return rule
 
 
@@ -632,22 +753,31 @@ def cmd_tag(args: argparse.Namespace) -> int:
     remove = [c[1:].strip() for c in args.changes if c.startswith("-") and c[1:].strip()]
     odd = [c for c in args.changes if c[:1] not in ("+", "-") or not c[1:].strip()]
     if odd:
-        raise CliError(f"tags are written +label to add or -label to remove, not {odd[0]!r}")
+        raise CliError(_("tags are written +label to add or -label to remove, not {change!r}", change=odd[0]))
+    from resnet_desktop.core.names import display_name
+
+    lang = current_language()
     library = _open_library(args)
     try:
         row = library.get_by_path(os.path.abspath(args.photo))
         if row is None:
-            raise CliError(f"{args.photo} is not in the library; add it with `resnet-desktop index`")
+            raise CliError(
+                _("{path} is not in the library; add it with `resnet-desktop index`", path=args.photo)
+            )
         if add or remove:
             with library.transaction():
                 library.set_user_tags(row.id, add=add, remove=remove)
         # The person's tags first; then the model's labels that reach the threshold.
         threshold = _threshold(args)
         tags = library.tags(row.id)
+        from resnet_desktop.core.names import display_name
+
+        lang = current_language()
         for tag in [t for t in tags if t.source == "user"]:
-            print(f"{tag.tag:<30} yours")
+            print(_columns((display_name(tag.tag, lang), 30), (_("yours"), 0)))
         for tag in [t for t in tags if t.source != "user" and (t.confidence or 0.0) >= threshold]:
-            print(f"{tag.tag:<30} label {_percent(tag.confidence or 0.0):.2f}%")
+            percent = f"{_percent(tag.confidence or 0.0):.2f}%"
+            print(_columns((display_name(tag.tag, lang), 30), (_("label {percent}", percent=percent), 0)))
     finally:
         library.close()
     return EXIT_OK
@@ -669,28 +799,35 @@ def cmd_models(args: argparse.Namespace) -> int:
         try:
             target = weights.import_weights(Path(args.file), model=args.model)
         except weights.WeightsError as exc:
-            raise CliError(str(exc)) from None
-        print(f"Imported {args.file} as {target}")
+            raise CliError(translate(str(exc))) from None
+        print(_("Imported {file} as {target}", file=args.file, target=target))
         return EXIT_OK
     spec, info, notice = weights.select_model()
     for name, model in MODELS.items():
         found = weights.locate(name)
-        default = " (default)" if name == DEFAULT_MODEL else ""
-        print(f"{name}{default}: {model.title}")
+        default = _(" (default)") if name == DEFAULT_MODEL else ""
+        print(f"{name}{default}: {translate(model.title)}")
         if found.path is not None and found.problem is None:
-            print(f"  weights: {found.path}  [{found.source}]")
+            print("  " + _("weights: {path}  [{source}]", path=found.path, source=_(found.source or "")))
         else:
-            print(f"  weights: {found.problem or 'not found'}")
+            print("  " + _("weights: {problem}", problem=translate(found.problem or "not found")))
             hub_file = weights.checkpoints_dir() / model.weights_filename
-            print(f"  looked in: {hub_file} (and $RESNET_DESKTOP_WEIGHTS)")
-            print(f"  to get them: {weights.remedy(name)}")
-    print(f"In use: {spec.name}" + (f"  ({notice})" if notice else ""))
+            print("  " + _("looked in: {path} (and $RESNET_DESKTOP_WEIGHTS)", path=hub_file))
+            print("  " + _("to get them: {remedy}", remedy=translate(weights.remedy(name))))
+    print(_("In use: {model}", model=spec.name) + (f"  ({translate(notice)})" if notice else ""))
     for report in _int8_reports():
-        print(f"INT8 {report.model} (made {report.created}): {report.summary()}; use it with --int8")
+        print(
+            _(
+                "INT8 {model} (made {created}): {summary}; use it with --int8",
+                model=report.model,
+                created=report.created,
+                summary=translate(report.summary()),
+            )
+        )
     try:
         from resnet_desktop.core.classify import available_backends
 
-        print("Backends: " + ", ".join(available_backends()))
+        print(_("Backends: {backends}", backends=", ".join(available_backends())))
     except ImportError:
         pass
     return EXIT_OK
@@ -723,14 +860,18 @@ def _quantize(args: argparse.Namespace) -> int:
         finally:
             library.close()
     try:
-        say = lambda message: print(message, file=sys.stderr)  # noqa: E731
+        say = lambda message: print(translate(message), file=sys.stderr)  # noqa: E731
         report = quantize.make_int8(classifier, paths, max_photos=args.max, progress=say)
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(translate(str(exc))) from None
     except ImportError as exc:
-        raise CliError(f"quantizing needs the onnx package ({exc}); pip install onnx") from None
-    print(f"INT8 model for {classifier.model}: {report.summary()}.")
-    print("Use it with --int8 (classify, index); fp32 stays the default.")
+        raise CliError(
+            _("quantizing needs the onnx package ({reason}); pip install onnx", reason=exc)
+        ) from None
+    print(
+        _("INT8 model for {model}: {summary}.", model=classifier.model, summary=translate(report.summary()))
+    )
+    print(_("Use it with --int8 (classify, index); fp32 stays the default."))
     return EXIT_OK
 
 
@@ -741,8 +882,8 @@ def _download(model: str) -> int:
     try:
         path = weights.download(model, progress=progress)
     except weights.WeightsError as exc:
-        raise CliError(str(exc)) from None
-    print(f"Downloaded and verified {path}")
+        raise CliError(translate(str(exc))) from None
+    print(_("Downloaded and verified {path}", path=path))
     return EXIT_OK
 
 
@@ -763,6 +904,15 @@ class _ProgressBytes:
         if done == total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def _columns(*cells: tuple[str, int]) -> str:
+    """Cells padded to terminal columns (negative width: right-aligned); CJK counts double."""
+    out = []
+    for text, width in cells:
+        pad = " " * max(0, abs(width) - _width(text))
+        out.append(pad + text if width < 0 else text + pad)
+    return " ".join(out)
 
 
 if __name__ == "__main__":

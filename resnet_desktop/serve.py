@@ -36,6 +36,8 @@ from typing import Any
 from resnet_desktop import __version__
 from resnet_desktop.core.classify import Prediction, prediction_json
 from resnet_desktop.core.imaging import PhotoError, decode_photo
+from resnet_desktop.core.messages import gettext as _
+from resnet_desktop.core.messages import translate
 from resnet_desktop.core.pipeline import content_hash
 
 #: Largest upload accepted, per file; larger ones answer 413 without being read further.
@@ -434,9 +436,11 @@ def serve(
         bound = runner.addresses[0]
         shown_host = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
         described = engine.describe()
-        print(f"Serving ResNet Desktop {__version__} on http://{shown_host}:{bound[1]}/", file=out)
-        print(f"model: {described['title']}, {described['backend']}", file=out)
-        print("POST /predict with a photo in the form field 'file'; Ctrl-C stops.", file=out, flush=True)
+        url = f"http://{shown_host}:{bound[1]}/"
+        print(_("Serving ResNet Desktop {version} on {url}", version=__version__, url=url), file=out)
+        title = translate(described["title"])
+        print(_("model: {title}, {backend}", title=title, backend=described["backend"]), file=out)
+        print(_("POST /predict with a photo in the form field 'file'; Ctrl-C stops."), file=out, flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -453,7 +457,7 @@ def serve(
         asyncio.run(run())
     except KeyboardInterrupt:  # where signal handlers are unavailable
         pass
-    print("stopped", file=out, flush=True)
+    print(_("stopped"), file=out, flush=True)
     return 0
 
 

@@ -6,7 +6,8 @@ line; compiling it to a single WHERE clause keeps an album as fast as any other 
 Label terms (``labels_any``, ``labels_all`` and search words) match the way people search:
 a term matches an ImageNet label containing it as a whole word ("cat" -> "Persian cat", not
 "catamaran"; a bare substring is the fallback when no label has the word), or a broad
-category named by it ("dog" -> all 118 breeds), or a tag the user added. Terms are resolved to
+category named by it ("dog" -> all 118 breeds), or a tag the user added. Chinese words match
+the Chinese names the same way (core.names: 咖啡 -> espresso, 动物 -> Animals). Terms are resolved to
 class indices in Python first, so the database only ever looks up integers in an index.
 A label the user removed from a photo never matches that photo.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from resnet_desktop.core import search
+from resnet_desktop.core import names, search
 
 STATUSES = ("pending", "ok", "failed", "missing")
 RECENT_DAYS = 30
@@ -85,12 +86,14 @@ def tag_condition(term: str) -> tuple[str, list]:
     """SQL over ``tags t`` true when a person's tag matches the term: it contains the word,
     or it names one of the labels the word stands for."""
     classes = term_classes(term)
-    names = sorted({_class_names()[i] for i in classes if i < len(_class_names())})
+    # a person's tag named like a matched class, in English or in Chinese ("espresso", "浓缩咖啡")
+    known = [i for i in classes if i < len(_class_names())]
+    labels = sorted({_class_names()[i] for i in known} | {names.class_name_zh(i) for i in known})
     sql = "t.tag LIKE ? ESCAPE '\\'"
     params: list[Any] = [_like(term.strip())]
-    if names:
-        sql += f" OR t.tag IN ({','.join('?' * len(names))})"
-        params += names
+    if labels:
+        sql += f" OR t.tag IN ({','.join('?' * len(labels))})"
+        params += labels
     return sql, params
 
 

@@ -6,7 +6,7 @@ containing it as a whole word ("cat" -> "Persian cat", not "catamaran"; a bare s
 the fallback), a broad category named by it ("dog" -> 118 breeds, curated in
 categories.json), and otherwise any WordNet synonym or ancestor of the 1000 classes
 ("motorcycle" -> moped, "feline" -> every cat; search_terms.json, made by
-tools/gen_search_terms.py). Other languages hook in here too. A person's tags match by text
+tools/gen_search_terms.py), and Chinese words (core.names.zh_term_classes). A person's tags match by text
 in core.albums.term_condition, which turns the expansion into SQL for both the grid and the
 CLI.
 
@@ -94,6 +94,8 @@ def expand_term(term: str) -> frozenset[int]:
             break
     if not found:
         found = {i for i, n in enumerate(names) if needle in n}
+    # Chinese words: a class whose Chinese name holds the word, or a category it names (core.names)
+    found |= names.zh_term_classes(needle)
     in_categories = categories.classes_for_term(needle)
     if in_categories:
         return frozenset(found | in_categories)

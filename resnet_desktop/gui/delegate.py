@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.photo_model import CaptionRole, ErrorRole, StatusRole, ThumbnailRole
 
 TEXT_LINES = 2
@@ -58,7 +59,7 @@ class PhotoDelegate(QStyledItemDelegate):
         second_line = first_line.translated(0, fm.height())
         if status == "failed":
             painter.setPen(QColor("#c62828"))
-            reason = index.data(ErrorRole) or ""
+            reason = engine_text(index.data(ErrorRole))
             painter.drawText(
                 first_line,
                 Qt.AlignmentFlag.AlignLeft,
@@ -79,8 +80,10 @@ class PhotoDelegate(QStyledItemDelegate):
             self._note_and_name(painter, palette, fm, (first_line, second_line), index, note)
         else:
             # The person's tags first, then one model label above the threshold (or the
-            # label a search matched) with its confidence.
+            # label a search matched) with its confidence, in the window's language.
             tags, label, confidence = index.data(CaptionRole) or ((), None, None)
+            tags = [label_text(t) for t in tags]
+            label = label_text(label) if label else None
             confidence = confidence or 0.0
             bold = QFont(option.font)
             bold.setBold(True)

@@ -25,7 +25,7 @@ HashRole = Qt.ItemDataRole.UserRole + 7
 ThumbnailRole = Qt.ItemDataRole.UserRole + 8
 RowRole = Qt.ItemDataRole.UserRole + 9
 LabelVisibleRole = Qt.ItemDataRole.UserRole + 10
-#: (the person's tags, a model label or None, its probability): core.search.caption
+# (the person's tags, a model label or None, its probability): core.search.caption
 CaptionRole = Qt.ItemDataRole.UserRole + 11
 
 #: Roles that are a field of the library row as it is.
@@ -293,10 +293,12 @@ def plan_merge(snapshot: Sequence[Any], version: int, rows: Sequence[Any]) -> Me
 def _tooltip(row: Any) -> str:
     from PySide6.QtCore import QCoreApplication
 
+    from resnet_desktop.gui.i18n import engine_text, label_text
+
     lines = [row.display_path if hasattr(row, "display_path") else row.path]
     if row.status == "failed":
         lines.append(
-            QCoreApplication.translate("PhotoListModel", "Failed: %1").replace("%1", row.error or "")
+            QCoreApplication.translate("PhotoListModel", "Failed: %1").replace("%1", engine_text(row.error))
         )
     elif row.status == "pending":
         lines.append(QCoreApplication.translate("PhotoListModel", "Waiting to be tagged"))
@@ -305,9 +307,9 @@ def _tooltip(row: Any) -> str:
 
         tags, label, confidence = caption(row, 0.0)
         if tags:
-            lines.append(", ".join(tags))
+            lines.append(", ".join(label_text(t) for t in tags))
         if label:
-            lines.append(f"{label} ({round((confidence or 0.0) * 100)}%)")
+            lines.append(f"{label_text(label)} ({round((confidence or 0.0) * 100)}%)")
     return "\n".join(lines)
 
 
@@ -321,6 +323,10 @@ def _spoken(row: Any, threshold: float) -> str:
         return QCoreApplication.translate("PhotoDelegate", "Failed")
     if row.status == "pending":
         return QCoreApplication.translate("PhotoDelegate", "Tagging…")
+    from resnet_desktop.gui.i18n import label_text
+
     tags, label, confidence = caption(row, threshold)
-    parts = list(tags) + ([f"{label} {round((confidence or 0.0) * 100)}%"] if label else [])
+    parts = [label_text(t) for t in tags]
+    if label:
+        parts.append(f"{label_text(label)} {round((confidence or 0.0) * 100)}%")
     return ", ".join(parts) or QCoreApplication.translate("PhotoDelegate", "No confident label")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from resnet_desktop.core.dates import FILE_TIME
 from resnet_desktop.gui import data
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.tasks import run_task
 from resnet_desktop.gui.thumbnails import read_scaled
 
@@ -123,7 +124,7 @@ class PhotoViewer(QDialog):
         self.your_tags_label.setWordWrap(True)
         self.your_tags_label.setStyleSheet("font-weight: bold; font-size: 15px")
         self.your_tags_label.setVisible(bool(row.user_tags))
-        self.your_tags_label.setText(", ".join(row.user_tags))
+        self.your_tags_label.setText(", ".join(label_text(t) for t in row.user_tags))
         panel.addWidget(self.your_tags_label)
         heading = QLabel(self.tr("Labels"))
         heading.setStyleSheet("font-weight: bold")
@@ -146,7 +147,7 @@ class PhotoViewer(QDialog):
         facts.addRow(self.tr("Camera:"), self.camera_label)
         facts.addRow(self.tr("Size:"), self.size_label)
         if row.status == "failed":
-            failure = QLabel(row.error or "")
+            failure = QLabel(engine_text(row.error))
             failure.setWordWrap(True)
             failure.setStyleSheet("color: #c62828")
             facts.addRow(self.tr("Failed:"), failure)
@@ -224,7 +225,7 @@ class PhotoViewer(QDialog):
             else predictions
         )
         for i, p in enumerate(predictions[:3]):
-            name = QLabel(p.label)
+            name = QLabel(label_text(p.label))
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round(p.probability * 1000))
@@ -241,18 +242,20 @@ class PhotoViewer(QDialog):
             wrong.setText("✕")
             wrong.setAutoRaise(True)
             wrong.setToolTip(self.tr("Not this: remove the label from this photo"))
-            wrong.setAccessibleName(self.tr("Remove label %1").replace("%1", p.label))
+            wrong.setAccessibleName(self.tr("Remove label %1").replace("%1", label_text(p.label)))
             wrong.clicked.connect(lambda _checked=False, label=p.label: self._edit_tags([], [label]))
             self.labels_grid.addWidget(wrong, i, 2)
-        self.model_label.setText(self.tr("Tagged by %1").replace("%1", model_title(self.row.model)))
+        self.model_label.setText(
+            self.tr("Tagged by %1").replace("%1", engine_text(model_title(self.row.model)))
+        )
         # Tags are the person's words only; the model's guesses stay in Labels above.
         self.tag_list.clear()
         yours = [tag_name(t) for t in details.get("tags") or [] if getattr(t, "source", "") == "user"]
         for name in yours:
-            item = QListWidgetItem(name)
+            item = QListWidgetItem(label_text(name))
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.tag_list.addItem(item)
-        self.your_tags_label.setText(", ".join(yours))
+        self.your_tags_label.setText(", ".join(label_text(t) for t in yours))
         self.your_tags_label.setVisible(bool(yours))
         taken, source = details.get("taken") or (None, None)
         if self.row.taken_at and source == FILE_TIME:
@@ -277,10 +280,13 @@ class PhotoViewer(QDialog):
         return [self.tag_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tag_list.count())]
 
     def add_tag_from_edit(self) -> None:
+        from resnet_desktop.core.names import label_for
+
         text = self.tag_edit.text().strip()
         if text:
             self.tag_edit.clear()
-            self._edit_tags([text], [])
+            # a label typed by its Chinese name is that label ("浓缩咖啡" confirms "espresso")
+            self._edit_tags([label_for(text)], [])
 
     def remove_selected_tag(self) -> None:
         item = self.tag_list.currentItem()

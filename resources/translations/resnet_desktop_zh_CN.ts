@@ -21,6 +21,14 @@
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <source>en</source>
+        <comment>the code of this translation&apos;s language, e.g. zh</comment>
+        <translation>zh</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Main</source>
@@ -115,21 +123,23 @@
         <source>Could not open the library: %1</source>
         <translation>无法打开图库：%1</translation>
     </message>
-    <message>
-        <source>Tagged %1 photos</source>
-        <translation>已为 %1 张照片打标签</translation>
+    <message numerus="yes">
+        <source>Tagged %n photo(s)</source>
+        <translation>
+            <numerusform>已为 %n 张照片打标签</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Stopped; %1 photos tagged, the rest resume next time</source>
-        <translation>已停止；已为 %1 张照片打标签，其余的将在下次继续</translation>
+    <message numerus="yes">
+        <source>Stopped; %n photo(s) tagged, the rest resume next time</source>
+        <translation>
+            <numerusform>已停止；已为 %n 张照片打标签，其余的将在下次继续</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 could not be read (see Failed)</source>
-        <translation>%1 张无法读取（见“失败”）</translation>
-    </message>
-    <message>
-        <source>Tagging stopped: %1</source>
-        <translation>打标签已停止：%1</translation>
+    <message numerus="yes">
+        <source>%n could not be read (see Failed)</source>
+        <translation>
+            <numerusform>%n 张无法读取（见“失败”）</numerusform>
+        </translation>
     </message>
     <message>
         <source>No photos match “%1”.</source>
@@ -139,6 +149,16 @@
         <source>Nearest labels: %1</source>
         <translation>最接近的标签：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library? The files stay on disk.</source>
+        <translation>
+            <numerusform>要从图库中移除 %n 张照片吗？文件仍保留在磁盘上。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tagging stopped: %1</source>
+        <translation>打标签已停止：%1</translation>
+    </message>
     <message>
         <source>Could not read the library: %1</source>
         <translation>无法读取图库：%1</translation>
@@ -146,10 +166,6 @@
     <message>
         <source>Remove from Library</source>
         <translation>从图库中移除</translation>
-    </message>
-    <message>
-        <source>Remove %1 photo(s) from the library? The files stay on disk.</source>
-        <translation>要从图库中移除 %1 张照片吗？文件仍保留在磁盘上。</translation>
     </message>
     <message>
         <source>Could not save: %1</source>
@@ -211,7 +227,7 @@
     <name>PhotoListModel</name>
     <message>
         <source>Failed: %1</source>
-        <extracomment>(the person&apos;s tags, a model label or None, its probability): core.search.caption Roles that are a field of the library row as it is.</extracomment>
+        <extracomment>Roles that are a field of the library row as it is.</extracomment>
         <translation>失败：%1</translation>
     </message>
     <message>
@@ -365,7 +381,7 @@
     </message>
     <message>
         <source>tabby, Egyptian cat, Persian cat</source>
-        <translation>tabby, Egyptian cat, Persian cat</translation>
+        <translation>斑纹猫、埃及猫、波斯猫</translation>
     </message>
     <message>
         <source>Photos with:</source>
@@ -494,9 +510,11 @@
         <source>Not made yet. It is made from your own photos, with a measure of how often it agrees.</source>
         <translation>尚未生成。它由您自己的照片生成，并会测量与普通模型的一致程度。</translation>
     </message>
-    <message>
-        <source>On %1 of your photos it gives the normal model&apos;s top label %2% of the time; %3x faster.</source>
-        <translation>在您的 %1 张照片上，它与普通模型的首选标签一致的比例为 %2%；速度快 %3 倍。</translation>
+    <message numerus="yes">
+        <source>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</source>
+        <translation>
+            <numerusform>在您的 %n 张照片上，它与普通模型的首选标签一致的比例为 %1%；速度快 %2 倍。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Installed: %1</source>
@@ -508,7 +526,7 @@
     </message>
     <message>
         <source>Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them.</source>
-        <translation>未安装：%1 在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
+        <translation>未安装：%1在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
     </message>
     <message>
         <source>Downloading…</source>
@@ -580,110 +598,6 @@
     <message>
         <source>Delete Album</source>
         <translation>删除相册</translation>
-    </message>
-    <message>
-        <source>Animals</source>
-        <translation>动物</translation>
-    </message>
-    <message>
-        <source>Dogs</source>
-        <translation>狗</translation>
-    </message>
-    <message>
-        <source>Cats</source>
-        <translation>猫</translation>
-    </message>
-    <message>
-        <source>Birds</source>
-        <translation>鸟类</translation>
-    </message>
-    <message>
-        <source>Fish</source>
-        <translation>鱼类</translation>
-    </message>
-    <message>
-        <source>Reptiles &amp; amphibians</source>
-        <translation>爬行与两栖动物</translation>
-    </message>
-    <message>
-        <source>Insects &amp; spiders</source>
-        <translation>昆虫与蜘蛛</translation>
-    </message>
-    <message>
-        <source>Food</source>
-        <translation>食物</translation>
-    </message>
-    <message>
-        <source>Fruit &amp; vegetables</source>
-        <translation>水果与蔬菜</translation>
-    </message>
-    <message>
-        <source>Drinks</source>
-        <translation>饮品</translation>
-    </message>
-    <message>
-        <source>Vehicles</source>
-        <translation>交通工具</translation>
-    </message>
-    <message>
-        <source>Cars &amp; trucks</source>
-        <translation>汽车与卡车</translation>
-    </message>
-    <message>
-        <source>Boats</source>
-        <translation>船只</translation>
-    </message>
-    <message>
-        <source>Aircraft</source>
-        <translation>飞行器</translation>
-    </message>
-    <message>
-        <source>Buildings &amp; structures</source>
-        <translation>建筑与构筑物</translation>
-    </message>
-    <message>
-        <source>Landscapes &amp; nature</source>
-        <translation>风景与自然</translation>
-    </message>
-    <message>
-        <source>Plants &amp; flowers</source>
-        <translation>植物与花卉</translation>
-    </message>
-    <message>
-        <source>Mushrooms</source>
-        <translation>蘑菇</translation>
-    </message>
-    <message>
-        <source>Furniture</source>
-        <translation>家具</translation>
-    </message>
-    <message>
-        <source>Clothing</source>
-        <translation>服饰</translation>
-    </message>
-    <message>
-        <source>Musical instruments</source>
-        <translation>乐器</translation>
-    </message>
-    <message>
-        <source>Electronics &amp; devices</source>
-        <translation>电子设备</translation>
-    </message>
-    <message>
-        <source>Household appliances</source>
-        <translation>家用电器</translation>
-    </message>
-    <message>
-        <source>Sports</source>
-        <translation>运动</translation>
-    </message>
-    <message>
-        <source>Tools</source>
-        <translation>工具</translation>
-    </message>
-    <message>
-        <source>People</source>
-        <translation>人物</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,45 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Tagged %n photo(s)</source>
+        <translation>
+            <numerusform>Tagged %n photo</numerusform>
+            <numerusform>Tagged %n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped; %n photo(s) tagged, the rest resume next time</source>
+        <translation>
+            <numerusform>Stopped; %n photo tagged, the rest resume next time</numerusform>
+            <numerusform>Stopped; %n photos tagged, the rest resume next time</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read (see Failed)</source>
+        <translation>
+            <numerusform>%n could not be read (see Failed)</numerusform>
+            <numerusform>%n could not be read (see Failed)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library? The files stay on disk.</source>
+        <translation>
+            <numerusform>Remove %n photo from the library? The file stays on disk.</numerusform>
+            <numerusform>Remove %n photos from the library? The files stay on disk.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message numerus="yes">
+        <source>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</source>
+        <translation>
+            <numerusform>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</numerusform>
+            <numerusform>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
