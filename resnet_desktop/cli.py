@@ -62,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_("Without a command, opens the desktop app (with any PATHs given added to the library)."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help=_("add ResNet Desktop to your applications menu and to Open With for photos (Linux)"),
+    )
+    parser.add_argument(
+        "--uninstall-desktop-entry", action="store_true", help=_("remove that menu entry again")
+    )
     parser.add_argument("--library", metavar="FILE", help=_(LIBRARY_HELP))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
@@ -165,6 +173,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from resnet_desktop import selftest
 
         return selftest.main()
+    if "--install-desktop-entry" in argv or "--uninstall-desktop-entry" in argv:
+        from resnet_desktop import desktop_entry
+
+        if "--install-desktop-entry" in argv:
+            return desktop_entry.install_for_user()
+        return desktop_entry.uninstall_for_user()
     if not any(a in COMMANDS or a in ("-h", "--help", "--version") for a in argv):
         return _open_app(argv)
     parser = build_parser()
