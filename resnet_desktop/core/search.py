@@ -26,7 +26,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from resnet_desktop.core import categories, paths
+from resnet_desktop.core import categories, names, paths
 from resnet_desktop.core.resources import resource_path
 
 if TYPE_CHECKING:
@@ -85,15 +85,15 @@ def expand_term(term: str) -> frozenset[int]:
     needle = " ".join(term.strip().lower().split())
     if not needle:
         return frozenset()
-    names = [n.lower() for n in class_names()]
+    lowered = [n.lower() for n in class_names()]
     found: set[int] = set()
     for word in _singulars(needle):
         whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
-        found = {i for i, n in enumerate(names) if whole.search(n)}
+        found = {i for i, n in enumerate(lowered) if whole.search(n)}
         if found:
             break
     if not found:
-        found = {i for i, n in enumerate(names) if needle in n}
+        found = {i for i, n in enumerate(lowered) if needle in n}
     # Chinese words: a class whose Chinese name holds the word, or a category it names (core.names)
     found |= names.zh_term_classes(needle)
     in_categories = categories.classes_for_term(needle)
