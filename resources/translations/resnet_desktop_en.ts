@@ -25,6 +25,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Remove %n photo(s) from the album “%1”? They stay in the library.</source>
+        <translation>
+            <numerusform>Remove %n photo from the album “%1”? It stays in the library.</numerusform>
+            <numerusform>Remove %n photos from the album “%1”? They stay in the library.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Remove %n photo(s) from the library? The files stay on disk.</source>
         <translation>
             <numerusform>Remove %n photo from the library? The file stays on disk.</numerusform>
@@ -39,6 +46,23 @@
         <translation>
             <numerusform>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</numerusform>
             <numerusform>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SidecarWriter</name>
+    <message numerus="yes">
+        <source>%n sidecar(s) not written: %1</source>
+        <translation>
+            <numerusform>%n sidecar not written: %1</numerusform>
+            <numerusform>%n sidecars not written: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sidecar(s) of photos in read-only folders written to %1</source>
+        <translation>
+            <numerusform>%n sidecar of a photo in a read-only folder written to %1</numerusform>
+            <numerusform>%n sidecars of photos in read-only folders written to %1</numerusform>
         </translation>
     </message>
 </context>

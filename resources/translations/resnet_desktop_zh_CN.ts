@@ -142,12 +142,34 @@
         </translation>
     </message>
     <message>
+        <source>Tagging with the offline EfficientNet-Lite0: the ResNet-18 weights are not installed. Settings (Ctrl+,) can download or import them.</source>
+        <translation>正在用离线的 EfficientNet-Lite0 打标签：尚未安装 ResNet-18 权重。可在“设置”(Ctrl+,)中下载或导入。</translation>
+    </message>
+    <message>
+        <source>“%1” is empty.
+Select photos in All Photos and drag them onto “%1” in the sidebar,
+or right-click them and choose Add to Album.</source>
+        <translation>“%1”是空的。
+在“所有照片”中选择照片，把它们拖到侧栏中的“%1”上，
+或右键单击它们并选择“添加到相册”。</translation>
+    </message>
+    <message>
         <source>No photos match “%1”.</source>
         <translation>没有与“%1”匹配的照片。</translation>
     </message>
     <message>
         <source>Nearest labels: %1</source>
         <translation>最接近的标签：%1</translation>
+    </message>
+    <message>
+        <source>Remove from Album</source>
+        <translation>从相册中移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the album “%1”? They stay in the library.</source>
+        <translation>
+            <numerusform>要从相册“%1”中移除 %n 张照片吗？它们仍保留在图库中。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Remove %n photo(s) from the library? The files stay on disk.</source>
@@ -211,16 +233,24 @@
 <context>
     <name>PhotoDelegate</name>
     <message>
-        <source>Failed</source>
-        <translation>失败</translation>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
     </message>
     <message>
         <source>Tagging…</source>
         <translation>正在打标签…</translation>
     </message>
     <message>
+        <source>Not tagged yet</source>
+        <translation>尚未打标签</translation>
+    </message>
+    <message>
         <source>No confident label</source>
         <translation>没有可信的标签</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -233,6 +263,33 @@
     <message>
         <source>Waiting to be tagged</source>
         <translation>等待打标签</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoMenu</name>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Add to Album</source>
+        <translation>添加到相册</translation>
+    </message>
+    <message>
+        <source>New Album…</source>
+        <translation>新建相册…</translation>
+    </message>
+    <message>
+        <source>Remove from Album “%1”</source>
+        <translation>从相册“%1”中移除</translation>
+    </message>
+    <message>
+        <source>Remove from Library…</source>
+        <translation>从图库中移除…</translation>
     </message>
 </context>
 <context>
@@ -533,6 +590,22 @@
         <translation>正在下载…</translation>
     </message>
     <message>
+        <source>Download cancelled.</source>
+        <translation>下载已取消。</translation>
+    </message>
+    <message>
+        <source>Could not download: there is no internet connection. Connect and try again, or, if you have the file resnet18-f37072fd.pth, click Import File… beside Download.</source>
+        <translation>无法下载：没有网络连接。请连接网络后重试；如果您已有 resnet18-f37072fd.pth 文件，请点击“下载”旁边的“导入文件…”。</translation>
+    </message>
+    <message>
+        <source>Could not download: the download server did not answer. Try again later, or, if you have the file resnet18-f37072fd.pth, click Import File… beside Download.</source>
+        <translation>无法下载：下载服务器没有响应。请稍后重试；如果您已有 resnet18-f37072fd.pth 文件，请点击“下载”旁边的“导入文件…”。</translation>
+    </message>
+    <message>
+        <source>Could not download: %1 Or, if you have the file, click Import File….</source>
+        <translation>无法下载：%1 如果您已有该文件，也可以点击“导入文件…”。</translation>
+    </message>
+    <message>
         <source>Import ResNet-18 weights</source>
         <translation>导入 ResNet-18 权重</translation>
     </message>
@@ -598,6 +671,64 @@
     <message>
         <source>Delete Album</source>
         <translation>删除相册</translation>
+    </message>
+</context>
+<context>
+    <name>SidecarSettingsBox</name>
+    <message>
+        <source>Sidecars</source>
+        <translation>附属文件</translation>
+    </message>
+    <message>
+        <source>Write labels to XMP sidecars</source>
+        <translation>将标签写入 XMP 附属文件</translation>
+    </message>
+    <message>
+        <source>Your tags and the model&apos;s labels go to NAME.EXT.xmp beside each photo, where digiKam, darktable and Lightroom read them. Photos are never modified.</source>
+        <translation>您的标签和模型的标签写入每张照片旁的 NAME.EXT.xmp，digiKam、darktable 和 Lightroom 会读取它们。照片本身永远不会被修改。</translation>
+    </message>
+    <message>
+        <source>none: sidecars of read-only folders are not written</source>
+        <translation>无：不为只读文件夹写入附属文件</translation>
+    </message>
+    <message>
+        <source>Mirror folder</source>
+        <translation>镜像文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Choose mirror folder</source>
+        <translation>选择镜像文件夹</translation>
+    </message>
+    <message>
+        <source>For read-only folders:</source>
+        <translation>只读文件夹：</translation>
+    </message>
+    <message>
+        <source>Mirror folder for sidecars</source>
+        <translation>附属文件的镜像文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>SidecarWriter</name>
+    <message numerus="yes">
+        <source>%n sidecar(s) not written: %1</source>
+        <translation>
+            <numerusform>%n 个附属文件未写入：%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sidecar(s) of photos in read-only folders written to %1</source>
+        <translation>
+            <numerusform>只读文件夹中照片的 %n 个附属文件已写入 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidecars not written: %1</source>
+        <translation>附属文件未写入：%1</translation>
     </message>
 </context>
 </TS>
