@@ -239,8 +239,33 @@ def _migrate_add_sidecars(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_similar(db: sqlite3.Connection) -> None:
+    """Similar photos and duplicates (core.embeddings, core.duplicates): a generation counter
+    that every change to the embeddings, or to which photos exist, bumps (so a cached matrix
+    knows it is stale, across threads and processes), and a fingerprint per photo content."""
+    bump = "BEGIN UPDATE generations SET value = value + 1 WHERE name = 'embeddings'; END"
+    for statement in (
+        "CREATE TABLE generations (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+        "INSERT INTO generations (name, value) VALUES ('embeddings', 0)",
+        f"CREATE TRIGGER embeddings_gen_insert AFTER INSERT ON embeddings {bump}",
+        f"CREATE TRIGGER embeddings_gen_delete AFTER DELETE ON embeddings {bump}",
+        f"CREATE TRIGGER embeddings_gen_update AFTER UPDATE ON embeddings {bump}",
+        f"CREATE TRIGGER photos_gen_delete AFTER DELETE ON photos {bump}",
+        "CREATE TRIGGER photos_gen_change AFTER UPDATE OF status, path, content_hash ON photos "
+        "WHEN old.status IS NOT new.status OR old.path IS NOT new.path "
+        f"OR old.content_hash IS NOT new.content_hash {bump}",
+        "CREATE TABLE fingerprints (content_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+        "data BLOB NOT NULL, sharpness REAL) WITHOUT ROWID",
+    ):
+        db.execute(statement)
+
+
 #: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1, _migrate_add_sidecars]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_to_v1,
+    _migrate_add_sidecars,
+    _migrate_similar,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
