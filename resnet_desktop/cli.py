@@ -551,10 +551,12 @@ def cmd_index(args: argparse.Namespace) -> int:
     elif summary.unchanged and not (summary.moved or summary.cancelled):
         print(
             "  "
-            + _(
+            + ngettext(
+                "Nothing to tag: the {n} photo is unchanged (only its size and modification time "
+                "were checked; it was not opened).",
                 "Nothing to tag: all {n} photos are unchanged (only their size and modification "
                 "time were checked; no photo was opened).",
-                n=summary.unchanged,
+                summary.unchanged,
             )
         )
     for path, reason in summary.failed:
