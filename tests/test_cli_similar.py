@@ -98,6 +98,14 @@ def test_duplicates_text_says_what_to_keep_and_why(home):
     done = run(home, "duplicates")
     assert done.returncode == 0
     assert "near copies (7 photos); keep " in done.stdout and "1 exact group, 5 near groups" in done.stdout
+    # in a near group, the byte copy of the kept photo is marked as the same file
+    lines = done.stdout.splitlines()
+    kept = next(ln for ln in lines if ln.startswith("near copies") and "/coffee" in ln).split("keep ")[1]
+    twin = str(
+        home["folder"]
+        / ("coffee.png" if kept.startswith(str(home["folder"] / "coffee-copy")) else "coffee-copy.png")
+    )
+    assert f"  same   {twin}" in lines
     # in the reader's language: the same groups, in Chinese
     env = {k: v for k, v in home["env"].items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
     chinese = run(home, "duplicates", env=dict(env, LANG="zh_CN.UTF-8"))
