@@ -219,7 +219,8 @@ def _load_fingerprints(library: Library) -> _Fingerprints:
         sharpness[photo_id] = sharp or 0.0
         i += 1
     m = len(row_of_hash)
-    return _Fingerprints(photo_ids[:i], rows[:i], grids[:m].copy(), owners[:m].copy(), sharpness)
+    # views, not copies: the unused tail (1 KB per byte-identical copy) is cheaper than a second array
+    return _Fingerprints(photo_ids[:i], rows[:i], grids[:m], owners[:m], sharpness)
 
 
 def _quadratic_basis(side: int = FINGERPRINT_SIDE) -> np.ndarray:
@@ -234,7 +235,7 @@ def _quadratic_basis(side: int = FINGERPRINT_SIDE) -> np.ndarray:
 _SHADING = _quadratic_basis()
 
 
-def detail(grids: np.ndarray, block: int = 8192) -> np.ndarray:
+def detail(grids: np.ndarray, block: int = 1024) -> np.ndarray:
     """How much each fingerprint holds beyond smooth shading: the standard deviation, in grey
     levels, of what is left once the best-fitting quadratic surface is taken away. A blank
     page, a clear sky or a black frame scores under 2; photos with anything in them score 7+."""
