@@ -787,6 +787,121 @@ class Library:
 
         return np.frombuffer(r[0], dtype=np.float16).astype(np.float32)
 
+    # --- embeddings and fingerprints (core.embeddings, core.duplicates) -------------------
+    def generation(self, name: str = "embeddings") -> int:
+        """A counter triggers bump on every change to embeddings or to which photos exist."""
+        r = self._db.execute("SELECT value FROM generations WHERE name = ?", (name,)).fetchone()
+        return int(r[0]) if r else 0
+
+    def embedding_model_counts(self) -> dict[str, int]:
+        """How many photos (not missing) have an embedding of each model."""
+        rows = self._db.execute(
+            "SELECT e.model, count(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+            "WHERE p.status != 'missing' GROUP BY e.model"
+        ).fetchall()
+        return {m: n for m, n in rows if m}
+
+    _EMBEDDINGS_OF = (
+        "FROM embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.model = ? AND p.status != 'missing'"
+    )
+
+    def embedding_shape(self, model: str) -> tuple[int, int]:
+        """(rows, largest dimension) of one model's embeddings of photos not missing."""
+        n, dim = self._db.execute(f"SELECT count(*), max(e.dim) {self._EMBEDDINGS_OF}", (model,)).fetchone()
+        return int(n or 0), int(dim or 0)
+
+    def iter_embeddings(self, model: str) -> Iterator[tuple[int, bytes]]:
+        """(photo id, float16 bytes) of one model's embeddings, by photo id, photos not missing."""
+        sql = f"SELECT e.photo_id, e.vector {self._EMBEDDINGS_OF} ORDER BY e.photo_id"
+        yield from self._db.execute(sql, (model,))
+
+    def ids_without_embedding(self, model: str) -> list[int]:
+        """Photos tagged (status ok) with no embedding of ``model``, by id."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT p.id FROM photos p WHERE p.status = 'ok' AND NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?) ORDER BY p.id",
+                (model,),
+            )
+        ]
+
+    def store_embedding(self, photo_id: int, model: str, vector: bytes, dim: int) -> None:
+        """Store (or replace) one photo's float16 embedding of ``model``; labels untouched."""
+        self._db.execute(
+            "INSERT INTO embeddings (photo_id, model, dim, vector) SELECT id, ?, ?, ? FROM photos "
+            "WHERE id = ? ON CONFLICT (photo_id, model) DO UPDATE SET dim = excluded.dim, "
+            "vector = excluded.vector",
+            (model, int(dim), vector, photo_id),
+        )
+
+    def ids_without_fingerprint(self) -> list[int]:
+        """Photos tagged (status ok) whose content has no fingerprint yet."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT p.id FROM photos p WHERE p.status = 'ok' AND p.content_hash IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.content_hash = p.content_hash)"
+            )
+        ]
+
+    def store_fingerprint(self, content_hash: str, kind: str, data: bytes, sharpness: float) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO fingerprints (content_hash, kind, data, sharpness) VALUES (?, ?, ?, ?)",
+            (content_hash, kind, data, float(sharpness)),
+        )
+
+    _FINGERPRINTS_OF = (
+        "FROM photos p JOIN fingerprints f ON f.content_hash = p.content_hash "
+        "WHERE p.status != 'missing' AND f.kind = ?"
+    )
+
+    def fingerprint_count(self, kind: str) -> int:
+        return int(self._db.execute(f"SELECT count(*) {self._FINGERPRINTS_OF}", (kind,)).fetchone()[0])
+
+    def iter_fingerprints(self, kind: str) -> Iterator[tuple[int, str, bytes, float | None]]:
+        """(photo id, content hash, data, sharpness) of photos not missing, by photo id."""
+        yield from self._db.execute(
+            f"SELECT p.id, p.content_hash, f.data, f.sharpness {self._FINGERPRINTS_OF} ORDER BY p.id", (kind,)
+        )
+
+    def same_content_sets(self) -> list[list[int]]:
+        """Photos (not missing) sharing a content hash with another: one sorted id list per hash."""
+        rows = self._db.execute(
+            "SELECT group_concat(id) FROM (SELECT id, content_hash FROM photos WHERE status != 'missing' "
+            "AND content_hash IS NOT NULL ORDER BY id) GROUP BY content_hash HAVING count(*) > 1"
+        ).fetchall()
+        return [sorted(int(i) for i in r[0].split(",")) for r in rows]
+
+    def user_tag_and_album_counts(self, photo_id: int) -> tuple[int, int]:
+        """How many tags a person gave the photo, and how many manual albums it is in."""
+        tags = self._db.execute(
+            "SELECT count(*) FROM tags WHERE photo_id = ? AND source = 'user'", (photo_id,)
+        ).fetchone()[0]
+        albums = self._db.execute(
+            "SELECT count(*) FROM album_photos WHERE photo_id = ?", (photo_id,)
+        ).fetchone()[0]
+        return int(tags), int(albums)
+
+    def merge_tags_and_albums(self, keep_id: int, other_ids: Iterable[int]) -> None:
+        """Give ``keep_id`` the person's tags and manual-album memberships of the others."""
+        with self.transaction():
+            for other in other_ids:
+                if other == keep_id:
+                    continue
+                self._db.execute(
+                    "INSERT OR IGNORE INTO tags (photo_id, tag, source, state, created_at) "
+                    "SELECT ?, tag, source, state, created_at FROM tags "
+                    "WHERE photo_id = ? AND source = 'user'",
+                    (keep_id, other),
+                )
+                self._db.execute(
+                    "INSERT OR IGNORE INTO album_photos (album_id, photo_id, added_at) "
+                    "SELECT album_id, ?, added_at FROM album_photos WHERE photo_id = ?",
+                    (keep_id, other),
+                )
+            self._refresh_derived(keep_id)
+
     def tags(self, photo_id: int) -> list[TagRow]:
         """Effective tags: predictions the user did not remove (by rank), then user-added tags."""
         decisions = {

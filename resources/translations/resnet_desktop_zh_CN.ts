@@ -8,6 +8,10 @@
         <translation>包括相似的照片（连拍）</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
@@ -44,6 +48,10 @@
         <translation>正在查找重复照片…</translation>
     </message>
     <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
         <source>Could not look for duplicates: %1</source>
         <translation>无法查找重复照片：%1</translation>
     </message>
@@ -54,6 +62,10 @@
     <message>
         <source>Reading photos the model has not seen: %1 of %2</source>
         <translation>正在读取模型未见过的照片：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Search cancelled.</source>
+        <translation>已取消查找。</translation>
     </message>
     <message>
         <source>Exact copies (the same file)</source>
@@ -76,6 +88,10 @@
     <message>
         <source>No duplicates found.</source>
         <translation>没有找到重复照片。</translation>
+    </message>
+    <message>
+        <source>same file</source>
+        <translation>同一文件</translation>
     </message>
     <message>
         <source>Keep %1: %2</source>
