@@ -20,14 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from resnet_desktop import __version__
+from resnet_desktop import __version__, cli_teach
 
 if TYPE_CHECKING:
     from resnet_desktop.core.library import Library, PhotoRow
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models")
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "learn", "suggest")
 
 
 class CliError(Exception):
@@ -109,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
     m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
     m.add_argument("--weights", metavar="FILE")
+    cli_teach.add_parsers(sub)
     return parser
 
 
@@ -129,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "albums": cmd_albums,
         "tag": cmd_tag,
         "models": cmd_models,
+        "learn": cli_teach.cmd_learn,
+        "suggest": cli_teach.cmd_suggest,
     }[args.command]
     import sqlite3
 

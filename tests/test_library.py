@@ -99,16 +99,17 @@ def test_migration_ladder_backs_up_then_upgrades(tmp_path, monkeypatch):
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         db.execute("UPDATE photos SET rating = 5")
 
+    old = len(library_module.MIGRATIONS)
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, to_v2])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", old + 1)
     with Library(path) as lib:
         assert lib.predictions(photo_id)[0].label == "tabby"
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == old + 1
     assert raw.execute("SELECT rating FROM photos").fetchone()[0] == 5
     raw.close()
-    backup = sqlite3.connect(tmp_path / "lib.sqlite3.bak-v1")
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    backup = sqlite3.connect(tmp_path / f"lib.sqlite3.bak-v{old}")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == old
     assert backup.execute("SELECT count(*) FROM predictions").fetchone()[0] == 1
     backup.close()
 
@@ -122,12 +123,13 @@ def test_failed_migration_leaves_file_unchanged(tmp_path, monkeypatch):
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         raise RuntimeError("boom")
 
+    old = len(library_module.MIGRATIONS)
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, broken])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", 2)
-    with pytest.raises(LibraryError, match="from schema 1 to 2 failed"):
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", old + 1)
+    with pytest.raises(LibraryError, match=f"from schema {old} to {old + 1} failed"):
         Library(path)
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == old
     columns = {r[1] for r in raw.execute("PRAGMA table_info(photos)")}
     assert "rating" not in columns
     assert raw.execute("SELECT count(*) FROM photos").fetchone()[0] == 1
