@@ -79,9 +79,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise CliError("--limit must be 1 or more")
     library = _open_library(args)
     try:
-        if teach.is_stale(library):
-            print("note: learning your labels first (tags, photos or the model changed)", file=sys.stderr)
-            _learn(library)
+        if teach.is_stale(library) and _learn(library)[0]:
+            print("note: re-learned your labels first (tags, photos or the model changed)", file=sys.stderr)
         reports = {r.label.lower(): r for r in teach.reports(library)}
         if args.label is not None:
             report = reports.get(args.label.strip().lower())
