@@ -57,7 +57,9 @@ def cmd_learn(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     ready = sum(r.status == "ready" for r in reports)
-    print(f"Learned {ready} of {len(reports)} label(s) from your tags in {elapsed:.1f} s (embeddings: {model}).")
+    print(
+        f"Learned {ready} of {len(reports)} label(s) from your tags in {elapsed:.1f} s (embeddings: {model})."
+    )
     width = max(len(r.label) for r in reports)
     for r in reports:
         counts = f"{r.examples} example{'s' if r.examples != 1 else ''}"

@@ -911,8 +911,8 @@ class Library:
             )
             self._db.execute(
                 "INSERT INTO taught_labels (label, report, trained_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (label) DO UPDATE SET report = excluded.report, trained_at = excluded.trained_at, "
-                "label = excluded.label",
+                "ON CONFLICT (label) DO UPDATE SET report = excluded.report, "
+                "trained_at = excluded.trained_at, label = excluded.label",
                 (label, report, now),
             )
 
@@ -945,7 +945,8 @@ class Library:
             where.append("s.photo_id = ?")
             params.append(photo_id)
         sql = (
-            "SELECT s.photo_id, s.label, s.probability FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
+            "SELECT s.photo_id, s.label, s.probability "
+            "FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
             f"WHERE {' AND '.join(where)} AND NOT EXISTS (SELECT 1 FROM tags t "
             "WHERE t.photo_id = s.photo_id AND t.tag = s.label) ORDER BY s.probability DESC, s.photo_id"
         )
@@ -956,7 +957,9 @@ class Library:
         with self.transaction():
             for photo_id in photo_ids:
                 self.set_user_tags(photo_id, add=[label])
-                self._db.execute("DELETE FROM suggestions WHERE label = ? AND photo_id = ?", (label, photo_id))
+                self._db.execute(
+                    "DELETE FROM suggestions WHERE label = ? AND photo_id = ?", (label, photo_id)
+                )
 
     def reject_suggestions(self, label: str, photo_ids: Iterable[int], model: str = "") -> None:
         """The person says no: kept for good (never suggested again; a negative when training)."""
@@ -965,7 +968,8 @@ class Library:
             self._db.executemany(
                 "INSERT INTO suggestions (photo_id, label, probability, model, state, created_at) "
                 "SELECT id, ?, 0, ?, 'rejected', ? FROM photos WHERE id = ? "
-                "ON CONFLICT (label, photo_id) DO UPDATE SET state = 'rejected', created_at = excluded.created_at",
+                "ON CONFLICT (label, photo_id) DO UPDATE SET state = 'rejected', "
+                "created_at = excluded.created_at",
                 [(label, model, now, int(i)) for i in photo_ids],
             )
 

@@ -323,7 +323,9 @@ def learn(
             scored = _train_one(x, pos, hard, report, learner, rng)
             report.seconds = round(time.perf_counter() - started, 4)
         report.suggestions = len(scored)
-        lib.replace_suggestions(entry.spelling, model or "", ((int(ids[i]), p) for i, p in scored), report.to_json())
+        lib.replace_suggestions(
+            entry.spelling, model or "", ((int(ids[i]), p) for i, p in scored), report.to_json()
+        )
         results.append(report)
     lib.forget_taught_labels(labels)
     if cancel is None or not cancel.is_set():
@@ -362,12 +364,17 @@ def _train_one(
     if len(pos) > EVERYWHERE_SHARE * n or len(unlabelled) < MIN_EXAMPLES:
         report.status = "everywhere"
         report.message = (
-            f"is on {len(pos)} of the {n} photos: nothing is left to tell it apart from, so nothing is suggested"
+            f"is on {len(pos)} of the {n} photos: nothing is left to tell it apart from, "
+            "so nothing is suggested"
         )
         return []
     if len(pos) > MAX_POSITIVES:
         pos = rng.choice(pos, MAX_POSITIVES, replace=False)
-    sample = unlabelled if len(unlabelled) <= UNLABELLED_SAMPLE else rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
+    sample = (
+        unlabelled
+        if len(unlabelled) <= UNLABELLED_SAMPLE
+        else rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
+    )
     scale = len(unlabelled) / len(sample)  # each sampled photo stands for this many in the library
 
     # --- cross-validation: every example scored by a classifier that did not see it

@@ -115,6 +115,7 @@ class SidebarData:
     labels: list[tuple[str, int]] = field(default_factory=list)
     categories: list[tuple[str, dict, int]] = field(default_factory=list)  # name, rule, count
     albums: list[Any] = field(default_factory=list)
+    taught: list[tuple[Any, int]] = field(default_factory=list)  # teach.LabelReport, open suggestions
 
 
 def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int = 8) -> SidebarData:
@@ -128,6 +129,7 @@ def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int
         data.labels = all_labels[:top_labels]
         data.categories = _category_counts(lib, all_labels, min_confidence)
         data.albums = lib.albums()
+        data.taught = taught_labels(lib)
     finally:
         lib.close()
     return data
@@ -163,7 +165,11 @@ def _category_counts(
 def photo_details(library_path: str, photo_id: int) -> dict:
     lib = Library(library_path)
     try:
-        return {"predictions": lib.predictions(photo_id), "tags": lib.tags(photo_id)}
+        return {
+            "predictions": lib.predictions(photo_id),
+            "tags": lib.tags(photo_id),
+            "suggestions": [(label, p) for _id, label, p in lib.open_suggestions(photo_id=photo_id)],
+        }
     finally:
         lib.close()
 
@@ -216,3 +222,73 @@ def add_to_album(library_path: str, name: str, ids: list[int]) -> None:
         lib.add_to_album(name, ids)
     finally:
         lib.close()
+
+
+# --- labels a person teaches (core.teach) ----------------------------------------------------
+
+
+def taught_labels(lib: Library) -> list[tuple[Any, int]]:
+    """Each taught label's report with its number of open suggestions."""
+    from resnet_desktop.core import teach
+
+    counts: dict[str, int] = {}
+    for _id, label, _p in lib.open_suggestions():
+        counts[label.lower()] = counts.get(label.lower(), 0) + 1
+    return [(r, counts.get(r.label.lower(), 0)) for r in teach.reports(lib)]
+
+
+@dataclass
+class SuggestionQueue:
+    report: Any  # teach.LabelReport, or None when the label is no longer taught
+    rows: list[Any]  # PhotoRows showing the suggested label and its probability
+
+
+def suggestion_queue(library_path: str, label: str) -> SuggestionQueue:
+    """A label's open suggestions as grid rows: the tile shows "boat 87%", best first."""
+    import dataclasses
+
+    from resnet_desktop.core import teach
+
+    lib = Library(library_path)
+    try:
+        report = next((r for r in teach.reports(lib) if r.label.lower() == label.lower()), None)
+        rows = []
+        for photo_id, name, probability in lib.open_suggestions(label=label):
+            row = lib.get(photo_id)
+            if row is not None:
+                rows.append(dataclasses.replace(row, top_label=name, top_probability=probability))
+    finally:
+        lib.close()
+    return SuggestionQueue(report, rows)
+
+
+def review_suggestions(library_path: str, label: str, ids: list[int], accept: bool) -> None:
+    """Accept (the label becomes the person's tag) or reject (kept for good) suggestions."""
+    lib = Library(library_path)
+    try:
+        if accept:
+            lib.accept_suggestions(label, ids)
+        else:
+            lib.reject_suggestions(label, ids)
+    finally:
+        lib.close()
+
+
+@dataclass
+class LearnResult:
+    reports: list[Any]
+    cancelled: bool
+
+
+def learn_if_stale(library_path: str, cancel: Any) -> LearnResult | None:
+    """Train the taught labels when tags, rejections, photos or the model changed (a worker)."""
+    from resnet_desktop.core import teach
+
+    lib = Library(library_path)
+    try:
+        if not teach.is_stale(lib):
+            return None
+        reports = teach.learn(lib, cancel=cancel)
+    finally:
+        lib.close()
+    return LearnResult(reports, cancel.is_set())

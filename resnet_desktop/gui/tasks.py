@@ -20,8 +20,8 @@ _stopping = threading.Event()
 _lock = threading.Lock()
 
 #: name -> max threads. "read": library queries; "thumbs": thumbnail and preview decoding;
-#: "write": library writes, one at a time and in order.
-POOL_SIZES = {"read": 2, "thumbs": 2, "write": 1}
+#: "write": library writes, one at a time and in order; "teach": learning taught labels.
+POOL_SIZES = {"read": 2, "thumbs": 2, "write": 1, "teach": 1}
 
 
 def pool(name: str) -> QThreadPool:

@@ -154,6 +154,13 @@ class PhotoViewer(QDialog):
         self.tag_list = QListWidget()
         self.tag_list.setMaximumHeight(140)
         panel.addWidget(self.tag_list)
+        # a label the person taught (core.teach) suggests itself here; it is not a tag until accepted
+        self.suggested_label = QLabel()
+        self.suggested_label.setObjectName("suggestedLabel")
+        self.suggested_label.setWordWrap(True)
+        self.suggested_label.setStyleSheet("color: #1565c0")
+        self.suggested_label.hide()
+        panel.addWidget(self.suggested_label)
         add_row = QHBoxLayout()
         self.tag_edit = QLineEdit()
         self.tag_edit.setPlaceholderText(self.tr("Add a tag…"))
@@ -220,6 +227,13 @@ class PhotoViewer(QDialog):
             item = QListWidgetItem(tag_name(tag) + (self.tr("  (yours)") if source == "user" else ""))
             item.setData(Qt.ItemDataRole.UserRole, tag_name(tag))
             self.tag_list.addItem(item)
+        suggested = details.get("suggestions") or []
+        self.suggested_label.setText(
+            self.tr("Suggested: %1").replace(
+                "%1", ", ".join(f"{label} {round(p * 100)}%" for label, p in suggested)
+            )
+        )
+        self.suggested_label.setVisible(bool(suggested))
 
     # --- actions --------------------------------------------------------------------------
     def tag_names(self) -> list[str]:
