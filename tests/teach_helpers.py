@@ -13,7 +13,7 @@ SUBJECTS = ("boat", "garden", "receipt", "street", "cat", "sky")
 
 
 def clustered_library(
-    path: Path, per_subject: int = 40, dim: int = 32, model: str = "m1", seed: int = 0, spread: float = 0.6
+    path: Path, per_subject: int = 40, dim: int = 64, model: str = "m1", seed: int = 0, spread: float = 1.0
 ) -> tuple[Library, dict[str, list[int]], dict[int, str]]:
     """-> (library, subject -> photo ids, photo id -> file path). Files need not exist."""
     rng = np.random.default_rng(seed)

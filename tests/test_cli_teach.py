@@ -63,7 +63,7 @@ def test_tag_learn_suggest_like_a_person(library):
     assert [f["probability"] for f in found] == sorted((f["probability"] for f in found), reverse=True)
     paths = [f["path"] for f in found]
     assert not set(paths) & set(boats[:6])  # never a photo that already carries it
-    assert len(set(paths) & set(boats[6:])) >= 0.8 * len(boats[6:])
+    assert len(set(paths) & set(boats[6:])) >= 0.6 * len(boats[6:])
 
     # tagging one of them (what accepting does) retrains on the next `suggest`, and it is gone
     assert run(path, "tag", paths[0], "+boat").returncode == 0

@@ -8,16 +8,17 @@ logistic regression trained by gradient descent, numpy only) learns it from:
 - hard negatives: photos they removed it from, and suggestions of it they rejected;
 - unlabelled negatives: a random sample of the rest of the library.
 
-How good it is, is measured on the person's own photos by cross-validation (every example
-is scored by a classifier that did not see it). Untagged photos are not known negatives:
-some of them are exactly what the label should find. So the probe's scores are calibrated to
-the library (Platt scaling, unlabelled photos weighted up to their number in the library) and
-corrected for "tagged photos are a sample of the true ones" (Elkan & Noto, 2008): with ``c``
-the mean calibrated score of held-out tagged photos, P(label | photo) = P(tagged | photo) / c.
-Recall is the share of held-out tagged photos reaching ``SUGGEST_AT``; precision the expected
-share of right ones among what would be suggested. A label that ranks its held-out examples
-poorly, or whose estimates fall below ``MIN_PRECISION`` / ``MIN_RECALL``, is "weak" and
-suggests nothing.
+How good it is, is measured on the person's own photos by cross-validation: every example is
+scored by a classifier that did not see it (nor a near copy of it). Untagged photos are not
+known negatives: some of them are exactly what the label should find. Their share is bounded
+by the mixture bound (untagged photos scoring above any threshold are at least that share of
+the label's own photos times the share of held-out tagged photos above it; the smallest ratio
+over thresholds bounds the share from above: Scott, Blanchard & Handy 2013). From it follow,
+at every threshold, the expected precision of what would be suggested; the app suggests down
+to the lowest threshold that keeps it at ``MIN_PRECISION`` and reports that precision and the
+recall there (the share of held-out tagged photos found). A label that ranks its held-out
+examples poorly, or reaches neither, is "weak" and suggests nothing. A suggestion's
+probability is the expected precision of suggestions at least as sure as it.
 
 Suggestions are rows of their own (``Library.replace_suggestions``), never a person's tags;
 accepting one makes it a tag, rejecting one is kept for good and teaches a negative.
@@ -25,8 +26,10 @@ Everything is recomputed from the person's tags and rejections, so when the mode
 embeddings changes (ResNet-18 arriving, INT8) ``is_stale`` says so and ``learn`` retrains on
 the new embeddings; nothing confirmed or rejected is lost.
 
-The learner is replaceable: ``learn(..., learner=...)`` takes any object with
-``fit(x, y, weights) -> self`` and ``scores(x) -> logits`` (see ``LinearProbe``).
+The learner is replaceable: ``learn(..., learner=...)`` takes a factory of objects with
+``fit(x, y, weights) -> self`` and ``scores(x) -> logits`` that train one classifier per
+column of ``weights`` (see ``Learner`` and ``LinearProbe``). Cross-validation folds keep near
+copies of a picture together (``duplicate_groups``), so bursts and edits do not flatter it.
 """
 
 from __future__ import annotations
@@ -49,9 +52,8 @@ if TYPE_CHECKING:
 MIN_EXAMPLES = 5
 #: Labels learned per run at most (those with the most examples first).
 MAX_LABELS = 300
-#: Suggest a photo when the corrected probability reaches this.
-SUGGEST_AT = 0.5
-#: A label suggests only when cross-validation expects at least this precision and recall.
+#: Suggestions stop where their expected precision would fall below this; a label suggests
+#: only when cross-validation expects this precision with at least MIN_RECALL.
 MIN_PRECISION = 0.5
 MIN_RECALL = 0.3
 #: ...and ranks a held-out example above this share of untagged photos on average (AUC; the
@@ -66,40 +68,54 @@ MAX_POSITIVES = 2000
 UNLABELLED_SAMPLE = 3000
 HARD_NEGATIVE_WEIGHT = 3.0
 FOLDS = 5
+#: Cosine similarity (of centred embeddings) from which two photos count as near copies.
+NEAR_COPY = 0.6
+#: Distinct pictures (groups of near copies) a label needs to be cross-validated.
+MIN_DISTINCT = 3
+#: Below this many examples the measured quality is called a rough estimate.
+ROUGH_BELOW = 10
 
-STATUSES = ("ready", "weak", "needs_examples", "everywhere", "no_embeddings", "not_learned")
+STATUSES = ("ready", "weak", "needs_examples", "needs_variety", "everywhere", "no_embeddings", "not_learned")
 
 
 class Learner(Protocol):
+    """Trains ``m`` classifiers at once on the same rows: column j of ``weights`` (n, m) is the
+    j-th one's weight per row (0 leaves the row out). ``scores`` gives logits, shape (n, m)."""
+
     def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Learner: ...
     def scores(self, x: np.ndarray) -> np.ndarray: ...
 
 
 class LinearProbe:
-    """Weighted L2-regularised logistic regression, full-batch gradient descent with Adam steps."""
+    """Weighted L2-regularised logistic regression, full-batch gradient descent with Adam steps.
 
-    def __init__(self, steps: int = 300, learning_rate: float = 0.05, l2: float = 1e-3) -> None:
+    The cross-validation folds and the final classifier train together as columns of one
+    weight matrix: one matrix product per step instead of one per fold.
+    """
+
+    def __init__(self, steps: int = 300, learning_rate: float = 0.05, l2: float = 0.03) -> None:
         self.steps = steps
         self.learning_rate = learning_rate
         self.l2 = l2
         self.w: Any = None
-        self.b = 0.0
+        self.b: Any = None
 
     def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> LinearProbe:
         import numpy as np
 
-        weights = weights / weights.sum()
-        w = np.zeros(x.shape[1], dtype=np.float32)
-        b = 0.0
-        m = np.zeros_like(w)
-        v = np.zeros_like(w)
-        mb = vb = 0.0
+        weights = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-12)
+        columns = weights.shape[1]
+        w = np.zeros((x.shape[1], columns), dtype=np.float32)
+        b = np.zeros(columns, dtype=np.float32)
+        m, v = np.zeros_like(w), np.zeros_like(w)
+        mb, vb = np.zeros_like(b), np.zeros_like(b)
         beta1, beta2, eps = 0.9, 0.999, 1e-8
+        y = y[:, None]
         for step in range(1, self.steps + 1):
             p = _sigmoid(x @ w + b)
             err = (weights * (p - y)).astype(np.float32)
             gw = x.T @ err + self.l2 * w
-            gb = float(err.sum())
+            gb = err.sum(axis=0)
             m = beta1 * m + (1 - beta1) * gw
             v = beta2 * v + (1 - beta2) * gw * gw
             mb = beta1 * mb + (1 - beta1) * gb
@@ -345,6 +361,31 @@ def _needs_more(report: LabelReport) -> str:
     return text
 
 
+def duplicate_groups(x: np.ndarray, similar: float | None = None) -> np.ndarray:
+    """Group id per row: rows joined by a chain of cosine similarities >= ``similar`` (bursts,
+    edits and copies of one picture). Cross-validation keeps a group in one fold, or a copy
+    of a training photo would grade the classifier and flatter it."""
+    import numpy as np
+
+    similar = NEAR_COPY if similar is None else similar
+    n = len(x)
+    close = (x @ x.T) >= similar
+    group = np.full(n, -1, dtype=np.int64)
+    count = 0
+    for start in range(n):
+        if group[start] >= 0:
+            continue
+        group[start] = count
+        todo = [start]
+        while todo:
+            i = todo.pop()
+            for j in np.flatnonzero(close[i] & (group < 0)):
+                group[j] = count
+                todo.append(int(j))
+        count += 1
+    return group
+
+
 def _train_one(
     x: np.ndarray,
     pos: np.ndarray,
@@ -353,7 +394,7 @@ def _train_one(
     learner: Callable[[], Learner],
     rng: np.random.Generator,
 ) -> list[tuple[int, float]]:
-    """Cross-validate, decide the status, then train on everything and score the library."""
+    """Cross-validate, decide the status, and score the library with the final classifier."""
     import numpy as np
 
     n = len(x)
@@ -370,51 +411,71 @@ def _train_one(
         return []
     if len(pos) > MAX_POSITIVES:
         pos = rng.choice(pos, MAX_POSITIVES, replace=False)
-    sample = (
-        unlabelled
-        if len(unlabelled) <= UNLABELLED_SAMPLE
-        else rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
-    )
+    groups = duplicate_groups(x[pos])
+    distinct = int(groups.max()) + 1
+    if distinct < MIN_DISTINCT:
+        report.status = "needs_variety"
+        report.message = (
+            f"its {len(pos)} examples are near copies of {distinct} "
+            f"picture{'s' if distinct != 1 else ''}: tag a few different photos with it"
+        )
+        return []
+    if len(unlabelled) <= UNLABELLED_SAMPLE:
+        sample = unlabelled
+    else:
+        sample = rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
     scale = len(unlabelled) / len(sample)  # each sampled photo stands for this many in the library
 
-    # --- cross-validation: every example scored by a classifier that did not see it
-    folds = min(FOLDS, len(pos))
-    groups = [rng.permutation(len(part)) % folds for part in (pos, sample, hard)]
-    oof = [np.zeros(len(part)) for part in (pos, sample, hard)]
-    for k in range(folds):
-        train = [part[g != k] for part, g in zip((pos, sample, hard), groups, strict=True)]
-        probe = _fit(x, *train, learner)
-        for j, (part, g) in enumerate(zip((pos, sample, hard), groups, strict=True)):
-            if (g == k).any():
-                oof[j][g == k] = probe.scores(x[part[g == k]])
-    s_pos, s_unl, s_hard = oof
+    # --- every fold's classifier and the final one train together (columns of one matrix)
+    folds = min(FOLDS, distinct)
+    fold = np.concatenate(
+        [
+            (rng.permutation(distinct) % folds)[groups],
+            rng.permutation(len(sample)) % folds,
+            rng.permutation(len(hard)) % folds,
+        ]
+    )
+    rows = np.concatenate([pos, sample, hard])
+    y = np.concatenate([np.ones(len(pos)), np.zeros(len(sample) + len(hard))]).astype(np.float32)
+    base = np.concatenate([np.ones(len(pos)), np.ones(len(sample)), np.full(len(hard), HARD_NEGATIVE_WEIGHT)])
+    seen = np.stack([fold != k for k in range(folds)] + [np.ones(len(rows), dtype=bool)], axis=1)
+    weights = base[:, None] * seen
+    for j in range(weights.shape[1]):  # positives and negatives weigh the same in every column
+        positive = weights[: len(pos), j].sum()
+        weights[: len(pos), j] *= weights[len(pos) :, j].sum() / max(positive, 1e-12)
+    probe = learner().fit(x[rows], y, weights.astype(np.float32))
+    oof = probe.scores(x[rows])[np.arange(len(rows)), fold]  # scored by a classifier that did not see it
+    s_pos, s_unl, s_hard = np.split(oof, [len(pos), len(pos) + len(sample)])
     ranking = float((s_pos[:, None] > s_unl[None, :]).mean()) if len(s_unl) else 1.0
 
-    # --- calibrate to the library, then correct for untagged positives (Elkan & Noto)
-    a, b = _platt(
-        np.concatenate([s_pos, s_unl, s_hard]),
-        np.concatenate([np.ones(len(s_pos)), np.zeros(len(s_unl) + len(s_hard))]),
-        np.concatenate([np.ones(len(s_pos)), np.full(len(s_unl), scale), np.ones(len(s_hard))]),
+    # --- how many untagged photos deserve it: the mixture bound. Untagged photos are a mix of
+    # the label's own (scoring like held-out tagged ones) and others, so at every threshold t
+    # share_untagged(t) >= pi * share_tagged(t); the smallest ratio bounds pi from above.
+    tagged_above = _share_above(s_pos)
+    untagged_above = _share_above(s_unl)
+    candidates = np.unique(s_pos)[::-1]
+    enough = max(2, int(np.ceil(len(s_pos) / 2)))  # the smallest ratios are the noisiest
+    pi = min(
+        (untagged_above(t) / tagged_above(t) for t in candidates if (s_pos >= t).sum() >= enough),
+        default=0.0,
     )
-    tagged_p = _sigmoid(a * s_pos + b)
-    c = float(np.clip(tagged_p.mean(), 1e-6, 1.0))
 
-    def corrected(s: np.ndarray) -> np.ndarray:
-        return np.minimum(1.0, _sigmoid(a * s + b) / c)
+    def precision_at(t: float) -> float:
+        """Expected share of right ones among untagged photos scoring at least t."""
+        share = untagged_above(t)
+        return 1.0 if share == 0 else min(1.0, pi * tagged_above(t) / share)
 
-    recall = float((corrected(s_pos) >= SUGGEST_AT).mean())
-    unl_p = _sigmoid(a * s_unl + b)
-    above = corrected(s_unl) >= SUGGEST_AT
-    right_unl = np.minimum(1.0, (1.0 - c) / c * unl_p / np.maximum(1.0 - unl_p, 1e-12))
-    hard_above = int((corrected(s_hard) >= SUGGEST_AT).sum())
-    pos_above = int((corrected(s_pos) >= SUGGEST_AT).sum())
-    total = pos_above + scale * above.sum() + hard_above
-    precision = float((pos_above + scale * right_unl[above].sum()) / total) if total else None
-    report.precision = None if precision is None else round(precision, 3)
+    # the lowest threshold (most found) whose suggestions are still right often enough
+    cut = None
+    for t in candidates:
+        if precision_at(t) >= MIN_PRECISION:
+            cut = t
+    # k of n held-out examples above the cut: k / (n + 1) of the label's photos are, on average
+    recall = float((s_pos >= cut).sum()) / (len(s_pos) + 1) if cut is not None else 0.0
+    report.precision = round(precision_at(cut), 3) if cut is not None else None
     report.recall = round(recall, 3)
     report.ranking = round(ranking, 3)
-    good = ranking >= MIN_RANKING and recall >= MIN_RECALL and (precision or 0.0) >= MIN_PRECISION
-    if not good:
+    if cut is None or pi == 0.0 or ranking < MIN_RANKING or recall < MIN_RECALL:
         report.status = "weak"
         report.message = (
             f"too unsure to suggest yet ({report.quality()}): tag more photos with it, "
@@ -423,42 +484,40 @@ def _train_one(
         return []
     report.status = "ready"
     report.message = report.quality()
+    if len(pos) < ROUGH_BELOW:
+        report.message += f" (a rough estimate from {len(pos)} examples)"
 
-    # --- the final classifier sees every example; suggest among the photos nobody decided on
-    probe = _fit(x, pos, sample, hard, learner)
-    probability = corrected(probe.scores(x[unlabelled]))
-    keep = np.flatnonzero(probability >= SUGGEST_AT)
-    keep = keep[np.argsort(-probability[keep], kind="stable")][:MAX_SUGGESTIONS]
-    return [(int(unlabelled[i]), round(float(probability[i]), 4)) for i in keep]
+    # --- the final classifier saw every example; suggest among the photos nobody decided on.
+    # A suggestion's probability is the expected precision of suggestions at least this sure.
+    # Photos of the unlabelled sample were negatives for the final classifier, which pushed
+    # its untagged own ones down: they keep the score of the fold that left them out.
+    scores = probe.scores(x[unlabelled])[:, -1]
+    scores[np.searchsorted(unlabelled, sample)] = s_unl
+    keep = np.flatnonzero(scores >= cut)
+    keep = keep[np.argsort(-scores[keep], kind="stable")][:MAX_SUGGESTIONS]
+    probability = np.array([precision_at(float(v)) for v in scores[keep]])
+    probability = np.maximum.accumulate(probability[::-1])[::-1]  # never more sure further down
+    return [(int(unlabelled[i]), round(float(p), 4)) for i, p in zip(keep, probability, strict=True)]
 
 
-def _fit(x: np.ndarray, pos: np.ndarray, unl: np.ndarray, hard: np.ndarray, learner: Callable[[], Learner]):
-    """Positives against negatives, each side weighing half (hard negatives count more)."""
+def _share_above(scores: np.ndarray) -> Callable[[float], float]:
     import numpy as np
 
-    rows = np.concatenate([pos, unl, hard])
-    y = np.concatenate([np.ones(len(pos)), np.zeros(len(unl) + len(hard))]).astype(np.float32)
-    neg_w = np.concatenate([np.ones(len(unl)), np.full(len(hard), HARD_NEGATIVE_WEIGHT)])
-    weights = np.concatenate([np.full(len(pos), neg_w.sum() / max(len(pos), 1)), neg_w]).astype(np.float32)
-    return learner().fit(x[rows], y, weights)
+    ordered = np.sort(scores)
+
+    def share(t: float) -> float:
+        return float(len(ordered) - np.searchsorted(ordered, t, side="left")) / max(len(ordered), 1)
+
+    return share
 
 
-def _platt(s: np.ndarray, y: np.ndarray, w: np.ndarray, steps: int = 50) -> tuple[float, float]:
-    """Fit P(y=1 | s) = sigmoid(a s + b) by weighted Newton steps (two parameters)."""
+def fit_label(
+    x: np.ndarray, pos: np.ndarray, negatives: np.ndarray, learner: Callable[[], Learner] = LinearProbe
+) -> Learner:
+    """One classifier, positives against negatives with equal total weight (benchmarks, tools)."""
     import numpy as np
 
-    # Platt's smoothed targets keep a perfectly separated set from pushing a to infinity
-    n_pos, n_neg = float(w[y == 1].sum()), float(w[y == 0].sum())
-    t = np.where(y == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    a, b = 1.0, 0.0
-    for _ in range(steps):
-        p = _sigmoid(a * s + b)
-        r = w * (p - t)
-        g = np.array([(r * s).sum(), r.sum()])
-        h = w * p * (1 - p)
-        hess = np.array([[(h * s * s).sum(), (h * s).sum()], [(h * s).sum(), h.sum()]]) + 1e-6 * np.eye(2)
-        step = np.clip(np.linalg.solve(hess, g), -5.0, 5.0)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-7:
-            break
-    return float(a), float(b)
+    rows = np.concatenate([pos, negatives])
+    y = np.concatenate([np.ones(len(pos)), np.zeros(len(negatives))]).astype(np.float32)
+    weights = np.concatenate([np.full(len(pos), len(negatives) / max(len(pos), 1)), np.ones(len(negatives))])
+    return learner().fit(x[rows], y, weights[:, None].astype(np.float32))
