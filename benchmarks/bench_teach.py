@@ -126,6 +126,11 @@ def augment(image: Image.Image, rng: np.random.Generator) -> Image.Image:
 
 def store(lib: Library, path: str, vector: np.ndarray, model: str) -> int:
     (photo_id,) = lib.add_pending([(path, 1, 1)])
+    store_vector(lib, photo_id, vector, model)
+    return photo_id
+
+
+def store_vector(lib: Library, photo_id: int, vector: np.ndarray, model: str) -> None:
     lib.save_result(
         photo_id,
         size=1,
@@ -139,7 +144,6 @@ def store(lib: Library, path: str, vector: np.ndarray, model: str) -> int:
         predictions=[Prediction(1, 0, "tench", 0.1)],
         embedding=vector,
     )
-    return photo_id
 
 
 def quality(copies: int, seed: int) -> None:
@@ -226,9 +230,10 @@ def quality(copies: int, seed: int) -> None:
         claimed = "-" if r["claimed_r"] is None else f"{r['claimed_p'] or 0:.2f}/{r['claimed_r']:.2f}"
         print(
             f"{r['concept']:<24}{r['taught']:>7}{r['held_out']:>6}   "
-            f"{r['probe_r@k']:>12.2f} / {r['centroid_r@k']:<9.2f}   {r['probe_r@2k']:>6.2f} / {r['centroid_r@2k']:<6.2f}"
-            f"   {r['suggested']:>11} {r['sugg_precision']:>9.2f} {r['sugg_recall']:>7.2f}   {claimed:>11}  {r['status']}"
-        )  # fmt: skip
+            f"{r['probe_r@k']:>12.2f} / {r['centroid_r@k']:<9.2f}   "
+            f"{r['probe_r@2k']:>6.2f} / {r['centroid_r@2k']:<6.2f}   {r['suggested']:>11} "
+            f"{r['sugg_precision']:>9.2f} {r['sugg_recall']:>7.2f}   {claimed:>11}  {r['status']}"
+        )
     mean = {
         k: statistics.mean(r[k] for r in rows)
         for k in ("probe_r@k", "centroid_r@k", "probe_r@2k", "centroid_r@2k")
@@ -253,16 +258,12 @@ def cost(n: int, seed: int) -> None:
             ids = lib.add_pending([(os.path.join(tmp, f"IMG_{i:06d}.jpg"), 1, 1) for i in range(n)])
             for photo_id, c in zip(ids, members, strict=True):
                 vector = centres[c] + rng.normal(size=dim).astype(np.float32)
-                lib.save_result(
-                    photo_id, size=1, mtime_ns=1, content_hash=None, width=None, height=None, taken_at=None,
-                    camera=None, model="resnet18", predictions=[Prediction(1, 0, "tench", 0.1)], embedding=vector,
-                )  # fmt: skip
+                store_vector(lib, photo_id, vector, "resnet18")
             for k in range(labels):
                 for photo_id in [p for p, c in zip(ids, members, strict=True) if c == k][:examples]:
                     lib.set_user_tags(photo_id, add=[f"label {k}"])
-        print(
-            f"\nlibrary of {n:,} photos with {dim}-d embeddings built in {time.perf_counter() - started:.0f} s"
-        )
+        built = time.perf_counter() - started
+        print(f"\nlibrary of {n:,} photos with {dim}-d embeddings built in {built:.0f} s")
         t = time.perf_counter()
         _ids, matrix = teach.load_embeddings(lib, "resnet18")
         load_s = time.perf_counter() - t
@@ -279,8 +280,10 @@ def cost(n: int, seed: int) -> None:
         lib.close()
     ready = sum(r.status == "ready" for r in reports)
     print(f"load {n:,} embeddings from the library     {load_s:6.2f} s")
-    print(f"learn {labels} labels x {examples} examples (all)     {learn_s:6.2f} s  ({ready} ready; "
-          f"per label: training + 5-fold CV + scoring {statistics.median(per_label):.2f} s median)")  # fmt: skip
+    print(
+        f"learn {labels} labels x {examples} examples (all)     {learn_s:6.2f} s  ({ready} ready; per label: "
+        f"training + 5-fold CV + scoring {statistics.median(per_label):.2f} s median)"
+    )
     print(f"score the whole library, one label         {score_s * 1000:6.1f} ms")
 
 

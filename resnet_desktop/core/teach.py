@@ -424,7 +424,6 @@ def _train_one(
         sample = unlabelled
     else:
         sample = rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
-    scale = len(unlabelled) / len(sample)  # each sampled photo stands for this many in the library
 
     # --- every fold's classifier and the final one train together (columns of one matrix)
     folds = min(FOLDS, distinct)
@@ -496,7 +495,8 @@ def _train_one(
     keep = np.flatnonzero(scores >= cut)
     keep = keep[np.argsort(-scores[keep], kind="stable")][:MAX_SUGGESTIONS]
     probability = np.array([precision_at(float(v)) for v in scores[keep]])
-    probability = np.maximum.accumulate(probability[::-1])[::-1]  # never more sure further down
+    # never more sure further down; never less than the precision of all the suggestions
+    probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], precision_at(cut))
     return [(int(unlabelled[i]), round(float(p), 4)) for i, p in zip(keep, probability, strict=True)]
 
 
