@@ -71,7 +71,7 @@ FOLDS = 5
 #: Cosine similarity (of centred embeddings) from which two photos count as near copies.
 NEAR_COPY = 0.6
 #: Distinct pictures (groups of near copies) a label needs to be cross-validated.
-MIN_DISTINCT = 3
+MIN_DISTINCT = 2
 #: Below this many examples the measured quality is called a rough estimate.
 ROUGH_BELOW = 10
 
@@ -148,6 +148,7 @@ class LabelReport:
     precision: float | None = None  # cross-validated, on the person's photos
     recall: float | None = None
     ranking: float | None = None  # AUC of held-out examples against untagged photos
+    pictures: int | None = None  # distinct pictures among the examples (near copies count once)
     suggestions: int = 0
     model: str | None = None
     seconds: float = 0.0
@@ -413,6 +414,7 @@ def _train_one(
         pos = rng.choice(pos, MAX_POSITIVES, replace=False)
     groups = duplicate_groups(x[pos])
     distinct = int(groups.max()) + 1
+    report.pictures = distinct
     if distinct < MIN_DISTINCT:
         report.status = "needs_variety"
         report.message = (

@@ -30,64 +30,90 @@ from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.photo_model import PhotoListModel
 
-#: Learning waits this long after the last change, so a burst of Y/N presses trains once.
+# Learning waits this long after the last change, so a burst of Y/N presses trains once.
 LEARN_DELAY_MS = 2500
-
-
-def _t(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("Suggestions", text, None, n)
 
 
 def quality_text(report: Any) -> str:
     """'finds about 8 of 10, with 1 wrong in 10', translated (core.teach.quality_words' twin)."""
     if report.recall is None:
-        return _t("not measured")
+        return QCoreApplication.translate("Suggestions", "not measured")
     found = round(report.recall * 10)
-    text = _t("finds about %1 of 10").replace("%1", str(found)) if found else _t("finds fewer than 1 in 10")
+    text = (
+        QCoreApplication.translate("Suggestions", "finds about %1 of 10").replace("%1", str(found))
+        if found
+        else QCoreApplication.translate("Suggestions", "finds fewer than 1 in 10")
+    )
     if report.precision is None:
         return text
     wrong = round((1.0 - report.precision) * 10)
     if wrong:
-        return text + _t(", with %1 wrong in 10").replace("%1", str(wrong))
-    return text + _t(", with fewer than 1 wrong in 10")
+        return text + QCoreApplication.translate("Suggestions", ", with %1 wrong in 10").replace(
+            "%1", str(wrong)
+        )
+    return text + QCoreApplication.translate("Suggestions", ", with fewer than 1 wrong in 10")
 
 
 def describe(report: Any) -> str:
     """What a person needs to know about a taught label, in a sentence or two."""
     status = report.status
     if status == "ready":
-        return _t("Measured on your photos, it %1.").replace("%1", quality_text(report))
+        return QCoreApplication.translate("Suggestions", "Measured on your photos, it %1.").replace(
+            "%1", quality_text(report)
+        )
     if status == "weak":
-        return _t(
+        return QCoreApplication.translate(
+            "Suggestions",
             "Too unsure to suggest anything yet (%1). Tag more photos with it, "
-            "or remove it where it is wrong."
+            "or remove it where it is wrong.",
         ).replace("%1", quality_text(report))
     if status == "needs_examples":
-        text = _t("Needs %n more example(s) before it can be learned.", report.needed)
+        needed = report.needed  # (a plain name: pyside6-lupdate misses attribute counts)
+        text = QCoreApplication.translate(
+            "Suggestions", "Needs %n more example(s) before it can be learned.", None, needed
+        )
         missing = report.tagged - report.examples
         if missing > 0:
-            text += " " + _t(
-                "%n of its photos are not tagged by the current model yet (File > Re-tag Library).", missing
+            text += " " + QCoreApplication.translate(
+                "Suggestions",
+                "%n of its photos are not tagged by the current model yet (File > Re-tag Library).",
+                None,
+                missing,
             )
         return text
+    if status == "needs_variety":
+        pictures = report.pictures or 1
+        return QCoreApplication.translate(
+            "Suggestions",
+            "Its examples are near copies of %n picture(s): tag a few different photos with it.",
+            None,
+            pictures,
+        )
     if status == "everywhere":
-        return _t("It is on nearly every photo, so there is nothing to tell it apart from.")
+        return QCoreApplication.translate(
+            "Suggestions", "It is on nearly every photo, so there is nothing to tell it apart from."
+        )
     if status == "no_embeddings":
-        return _t("No photo has been tagged yet, so there is nothing to learn from.")
-    return _t("Not learned: only the labels with the most examples are learned at a time.")
+        return QCoreApplication.translate(
+            "Suggestions", "No photo has been tagged yet, so there is nothing to learn from."
+        )
+    return QCoreApplication.translate(
+        "Suggestions", "Not learned: only the labels with the most examples are learned at a time."
+    )
 
 
 def sidebar_title(report: Any, count: int) -> str:
     if report.status == "ready":
         return f"{report.label}  ({count})"
     if report.status == "needs_examples":
-        short = _t("%n more needed", report.needed)
-    elif report.status == "weak":
-        short = _t("unsure")
+        needed = report.needed
+        short = QCoreApplication.translate("Suggestions", "%n more needed", None, needed)
+    elif report.status in ("weak", "needs_variety"):
+        short = QCoreApplication.translate("Suggestions", "unsure")
     elif report.status == "everywhere":
-        short = _t("on every photo")
+        short = QCoreApplication.translate("Suggestions", "on every photo")
     else:
-        short = _t("not learned")
+        short = QCoreApplication.translate("Suggestions", "not learned")
     return f"{report.label}  · {short}"
 
 
@@ -306,8 +332,10 @@ class SuggestionsView(QWidget):
         self.accept_button.setEnabled(bool(queue.rows))
         self.reject_button.setEnabled(bool(queue.rows))
 
-    def set_learning(self, learning: bool, text: str = "") -> None:
-        self.learning.setText(text)
+    def set_learning(self, learning: bool, text: str | None = None) -> None:
+        """Show learning in progress (with Stop Learning) or done; ``None`` keeps the last words."""
+        if text is not None:
+            self.learning.setText(text)
         self.cancel_button.setVisible(learning)
 
     # --- review ---------------------------------------------------------------------------
