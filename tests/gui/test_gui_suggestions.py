@@ -72,7 +72,7 @@ def test_teach_a_label_then_review_its_suggestions(qtbot, tmp_path, monkeypatch)
     viewer.close()
 
     # it learns in the background; the Suggestions section then offers the other boats
-    qtbot.waitUntil(lambda: (sidebar_item(window, "boat  (") is not None), timeout=20000)
+    qtbot.waitUntil(lambda: sidebar_item(window, "boat  (") is not None, timeout=20000)
     click_sidebar(qtbot, window, sidebar_item(window, "boat  ("))
     view = window.suggestions_view
     qtbot.waitUntil(lambda: view.isVisible() and view.model.rowCount() > 0, timeout=10000)
