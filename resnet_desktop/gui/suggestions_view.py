@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resnet_desktop.core.teach import ROUGH_BELOW
 from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.photo_model import PhotoListModel
@@ -58,9 +59,15 @@ def describe(report: Any) -> str:
     """What a person needs to know about a taught label, in a sentence or two."""
     status = report.status
     if status == "ready":
-        return QCoreApplication.translate("Suggestions", "Measured on your photos, it %1.").replace(
+        text = QCoreApplication.translate("Suggestions", "Measured on your photos, it %1.").replace(
             "%1", quality_text(report)
         )
+        if report.examples < ROUGH_BELOW:
+            examples = report.examples
+            text += " " + QCoreApplication.translate(
+                "Suggestions", "A rough estimate: it has only %n examples.", None, examples
+            )
+        return text
     if status == "weak":
         return QCoreApplication.translate(
             "Suggestions",
@@ -333,7 +340,12 @@ class SuggestionsView(QWidget):
         self.reject_button.setEnabled(bool(queue.rows))
 
     def set_learning(self, learning: bool, text: str | None = None) -> None:
-        """Show learning in progress (with Stop Learning) or done; ``None`` keeps the last words."""
+        """Show learning in progress (with Stop Learning) or done. Done with ``text`` None (there
+        was nothing new to learn) puts back what the line said before learning started."""
+        if learning:
+            self._said_before = self.learning.text()
+        elif text is None:
+            text = getattr(self, "_said_before", "")
         if text is not None:
             self.learning.setText(text)
         self.cancel_button.setVisible(learning)

@@ -711,6 +711,10 @@
         <translation>在你的照片上测得：它%1。</translation>
     </message>
     <message>
+        <source>A rough estimate: it has only %n examples.</source>
+        <translation>只是粗略估计：它只有 %n 个示例。</translation>
+    </message>
+    <message>
         <source>Too unsure to suggest anything yet (%1). Tag more photos with it, or remove it where it is wrong.</source>
         <translation>还太没把握，暂不建议（%1）。请给更多照片加上这个标签，或在标错的地方删除它。</translation>
     </message>
