@@ -492,7 +492,7 @@ def _train_one(
     # A suggestion's probability is the expected precision of suggestions at least this sure.
     # Photos of the unlabelled sample were negatives for the final classifier, which pushed
     # its untagged own ones down: they keep the score of the fold that left them out.
-    scores = probe.scores(x[unlabelled])[:, -1]
+    scores = probe.scores(x)[unlabelled, -1]  # (no copy of the library's rows)
     scores[np.searchsorted(unlabelled, sample)] = s_unl
     keep = np.flatnonzero(scores >= cut)
     keep = keep[np.argsort(-scores[keep], kind="stable")][:MAX_SUGGESTIONS]
