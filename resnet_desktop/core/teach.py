@@ -72,7 +72,8 @@ FOLDS = 5
 NEAR_COPY = 0.6
 #: Distinct pictures (groups of near copies) a label needs to be cross-validated.
 MIN_DISTINCT = 2
-#: Below this many examples the measured quality is called a rough estimate.
+#: Below this many distinct pictures among the examples the measured quality is a rough estimate
+#: (near copies of one picture teach and test little more than the picture itself).
 ROUGH_BELOW = 10
 
 STATUSES = ("ready", "weak", "needs_examples", "needs_variety", "everywhere", "no_embeddings", "not_learned")
@@ -485,8 +486,8 @@ def _train_one(
         return []
     report.status = "ready"
     report.message = report.quality()
-    if len(pos) < ROUGH_BELOW:
-        report.message += f" (a rough estimate from {len(pos)} examples)"
+    if distinct < ROUGH_BELOW:
+        report.message += f" (a rough estimate: {distinct} different pictures among its examples)"
 
     # --- the final classifier saw every example; suggest among the photos nobody decided on.
     # A suggestion's probability is the expected precision of suggestions at least this sure.

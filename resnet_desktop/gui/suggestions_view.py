@@ -62,10 +62,13 @@ def describe(report: Any) -> str:
         text = QCoreApplication.translate("Suggestions", "Measured on your photos, it %1.").replace(
             "%1", quality_text(report)
         )
-        if report.examples < ROUGH_BELOW:
-            examples = report.examples
+        if (report.pictures or 0) < ROUGH_BELOW:
+            pictures = report.pictures or 0
             text += " " + QCoreApplication.translate(
-                "Suggestions", "A rough estimate: it has only %n examples.", None, examples
+                "Suggestions",
+                "A rough estimate: its examples show only %n different pictures.",
+                None,
+                pictures,
             )
         return text
     if status == "weak":

@@ -711,8 +711,8 @@
         <translation>在你的照片上测得：它%1。</translation>
     </message>
     <message>
-        <source>A rough estimate: it has only %n examples.</source>
-        <translation>只是粗略估计：它只有 %n 个示例。</translation>
+        <source>A rough estimate: its examples show only %n different pictures.</source>
+        <translation>只是粗略估计：它的示例只有 %n 张不同的图。</translation>
     </message>
     <message>
         <source>Too unsure to suggest anything yet (%1). Tag more photos with it, or remove it where it is wrong.</source>
