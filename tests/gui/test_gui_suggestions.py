@@ -120,3 +120,32 @@ def test_teach_a_label_then_review_its_suggestions(qtbot, tmp_path, monkeypatch)
         assert name not in tile_names(view)
     assert user_tags(path, second) == [] and user_tags(path, pair[0]) == []
     assert view.model.rowCount() > 0
+
+
+def test_stop_learning_keeps_what_was_learned_and_resumes_later(qtbot, tmp_path):
+    path = tmp_path / "lib.sqlite3"
+    lib, subjects, _files = clustered_library(path)
+    tag(lib, subjects["boat"][:6], "boat")
+    teach.learn(lib)
+    every = [i for ids in subjects.values() for i in ids]
+    with lib.transaction():  # many labels tagged since, e.g. from the command line
+        for n in range(200):
+            for k in range(5):
+                lib.set_user_tags(every[(n * 7 + k * 31) % len(every)], add=[f"event {n:03d}"])
+    lib.close()
+    window = MainWindow(AppSettings(), library_path=str(path), classifier_factory=ColourClassifier)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: sidebar_item(window, "boat  (") is not None, timeout=10000)
+    click_sidebar(qtbot, window, sidebar_item(window, "boat  ("))
+    view = window.suggestions_view
+    qtbot.waitUntil(lambda: view.cancel_button.isVisible(), timeout=10000)
+    assert view.learning.text() == "Learning your labels…"
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.learning.text().startswith("Stopped learning"), timeout=20000)
+    assert not view.cancel_button.isVisible()
+    with Library(path) as lib:
+        assert teach.is_stale(lib)  # the rest is learned after the next change
+        learned = {r.label for r in teach.reports(lib)}
+        assert "boat" in learned and len(learned) < 201
+        assert "boat" in [t.tag for t in lib.tags(subjects["boat"][0]) if t.source == "user"]
