@@ -952,6 +952,15 @@ class Library:
         )
         return self._db.execute(*self._page(sql, params, limit, 0)).fetchall()
 
+    def suggestion_counts(self) -> dict[str, int]:
+        """Open suggestions per label, counted as open_suggestions() lists them."""
+        rows = self._db.execute(
+            "SELECT s.label, count(*) FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
+            "WHERE s.state = 'open' AND ph.status != 'missing' AND NOT EXISTS (SELECT 1 FROM tags t "
+            "WHERE t.photo_id = s.photo_id AND t.tag = s.label) GROUP BY s.label"
+        ).fetchall()
+        return dict(rows)
+
     def accept_suggestions(self, label: str, photo_ids: Iterable[int]) -> None:
         """The person confirms: the label becomes their tag on those photos."""
         with self.transaction():

@@ -231,9 +231,7 @@ def taught_labels(lib: Library) -> list[tuple[Any, int]]:
     """Each taught label's report with its number of open suggestions."""
     from resnet_desktop.core import teach
 
-    counts: dict[str, int] = {}
-    for _id, label, _p in lib.open_suggestions():
-        counts[label.lower()] = counts.get(label.lower(), 0) + 1
+    counts = {label.lower(): n for label, n in lib.suggestion_counts().items()}
     return [(r, counts.get(r.label.lower(), 0)) for r in teach.reports(lib)]
 
 
