@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.photo_model import (
     ConfidenceRole,
     ErrorRole,
@@ -65,7 +66,7 @@ class PhotoDelegate(QStyledItemDelegate):
         second_line = first_line.translated(0, fm.height())
         if status == "failed":
             painter.setPen(QColor("#c62828"))
-            reason = index.data(ErrorRole) or ""
+            reason = engine_text(index.data(ErrorRole))
             painter.drawText(
                 first_line,
                 Qt.AlignmentFlag.AlignLeft,
@@ -85,7 +86,7 @@ class PhotoDelegate(QStyledItemDelegate):
             note = QCoreApplication.translate("PhotoDelegate", "Tagging…")
             self._note_and_name(painter, palette, fm, (first_line, second_line), index, note)
         else:
-            label = index.data(TopLabelRole) if index.data(LabelVisibleRole) else None
+            label = label_text(index.data(TopLabelRole)) if index.data(LabelVisibleRole) else None
             confidence = index.data(ConfidenceRole) or 0.0
             bold = QFont(option.font)
             bold.setBold(True)

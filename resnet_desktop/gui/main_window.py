@@ -41,6 +41,7 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
+from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.indexing import IndexController
 from resnet_desktop.gui.photo_model import PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
@@ -441,7 +442,9 @@ class MainWindow(QMainWindow):
             self.add_paths(waiting)
 
         def failed(message: str) -> None:
-            self.status_label.setText(self.tr("Could not open the library: %1").replace("%1", message))
+            self.status_label.setText(
+                self.tr("Could not open the library: %1").replace("%1", engine_text(message))
+            )
 
         tasks.run_task(lambda: data.ensure_library(library), ready, failed, pool_name="write")
 
@@ -484,15 +487,11 @@ class MainWindow(QMainWindow):
         self.progress_panel.hide()
         if summary is not None:
             done = summary.indexed + summary.retagged
-            text = self.tr("Tagged %1 photos").replace("%1", str(done))
+            text = self.tr("Tagged %n photo(s)", "", done)
             if summary.cancelled:
-                text = self.tr("Stopped; %1 photos tagged, the rest resume next time").replace(
-                    "%1", str(done)
-                )
+                text = self.tr("Stopped; %n photo(s) tagged, the rest resume next time", "", done)
             if summary.failed:
-                text += " · " + self.tr("%1 could not be read (see Failed)").replace(
-                    "%1", str(len(summary.failed))
-                )
+                text += " · " + self.tr("%n could not be read (see Failed)", "", len(summary.failed))
             self.status_label.setText(text)
         self.refresh(reset=False)
         self.refresh_sidebar()
@@ -500,10 +499,10 @@ class MainWindow(QMainWindow):
 
     def _on_index_error(self, message: str) -> None:
         self.progress_panel.hide()
-        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", message))
+        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", engine_text(message)))
 
     def _on_model_notice(self, notice: str) -> None:
-        self.status_label.setText(notice)
+        self.status_label.setText(engine_text(notice))
 
     # --- the grid -------------------------------------------------------------------------
     def set_source(self, source: ViewSource) -> None:
@@ -594,7 +593,9 @@ class MainWindow(QMainWindow):
 
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
-        self.status_label.setText(self.tr("Could not read the library: %1").replace("%1", message))
+        self.status_label.setText(
+            self.tr("Could not read the library: %1").replace("%1", engine_text(message))
+        )
 
     def refresh_sidebar(self) -> None:
         if self._closing or not self._library_ready:
@@ -603,7 +604,7 @@ class MainWindow(QMainWindow):
         tasks.run_task(
             lambda: data.sidebar_data(library, threshold),
             self._on_sidebar_data,
-            lambda message: self.status_label.setText(message),
+            lambda message: self.status_label.setText(engine_text(message)),
         )
 
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
@@ -644,9 +645,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("Remove from Library"),
-                self.tr("Remove %1 photo(s) from the library? The files stay on disk.").replace(
-                    "%1", str(len(ids))
-                ),
+                self.tr("Remove %n photo(s) from the library? The files stay on disk.", "", len(ids)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -679,7 +678,7 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
 
     def _on_write_error(self, message: str) -> None:
-        self.status_label.setText(self.tr("Could not save: %1").replace("%1", message))
+        self.status_label.setText(self.tr("Could not save: %1").replace("%1", engine_text(message)))
         self._after_write()
 
     # --- albums ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from resnet_desktop.gui import data
+from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.tasks import run_task
 
@@ -39,6 +40,14 @@ def weights_status(model: str) -> tuple[bool, str]:
     if info.usable:
         return True, f"{info.path} ({info.source})"
     return False, info.problem or "not found"
+
+
+def _weights_text(usable: bool, text: str) -> str:
+    """weights_status's text in the window's language (the source or the problem is the engine's)."""
+    if usable and text.endswith(")") and " (" in text:
+        path, source = text[:-1].rsplit(" (", 1)
+        return f"{path} ({engine_text(source)})"
+    return engine_text(text)
 
 
 class _Progress(QObject):
@@ -183,26 +192,30 @@ class SettingsDialog(QDialog):
             return
         self.int8_check.setEnabled(True)
         self.int8_label.setText(
-            self.tr("On %1 of your photos it gives the normal model's top label %2% of the time; %3x faster.")
-            .replace("%1", str(report.evaluation_photos))
-            .replace("%2", f"{report.top1_agreement * 100:.0f}")
-            .replace("%3", f"{report.speedup:.1f}")
+            self.tr(
+                "On %n of your photos it gives the normal model's top label %1% of the time; %2x faster.",
+                "",
+                report.evaluation_photos,
+            )
+            .replace("%1", f"{report.top1_agreement * 100:.0f}")
+            .replace("%2", f"{report.speedup:.1f}")
         )
 
     def _int8_failed(self, message: str) -> None:
         self.make_int8_button.setEnabled(True)
-        self.int8_label.setText(message)
+        self.int8_label.setText(engine_text(message))
 
     # --- weights --------------------------------------------------------------------------
     def refresh_weights(self) -> None:
         run_task(
             lambda: weights_status("resnet18"),
             self._show_weights,
-            lambda message: self.weights_label.setText(message),
+            lambda message: self.weights_label.setText(engine_text(message)),
         )
 
     def _show_weights(self, status: tuple[bool, str]) -> None:
         usable, text = status
+        text = _weights_text(usable, text)
         if usable:
             self.weights_label.setText(self.tr("Installed: %1").replace("%1", text))
         elif self.frozen:
@@ -253,7 +266,7 @@ class SettingsDialog(QDialog):
         self.cancel_download_button.hide()
         self.download_progress.hide()
         if error:
-            self.weights_label.setText(error)
+            self.weights_label.setText(engine_text(error))
         else:
             self.refresh_weights()
             self.weights_changed.emit()

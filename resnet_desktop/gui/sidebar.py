@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem
 
 from resnet_desktop.gui.data import ViewSource, builtin_rule
+from resnet_desktop.gui.i18n import label_text
 from resnet_desktop.gui.photo_model import PHOTO_IDS_MIME
 
 SourceRole = Qt.ItemDataRole.UserRole + 1
@@ -89,13 +90,13 @@ class Sidebar(QTreeWidget):
         if data is not None and (data.labels or data.categories):
             section = self._section("auto", self.tr("Automatic Albums"))
             for name, rule, count in data.categories:
-                title = self.tr(name)  # category names are translated in the "Sidebar" context
+                title = label_text(name)  # core.names: the category's name in the window's language
                 self._add(section, ViewSource("category", name, title, rule), count)
             for label, count in data.labels:
                 rule = {"labels_any": [label]}
                 if self.min_confidence:
                     rule["min_confidence"] = self.min_confidence
-                self._add(section, ViewSource("label", label, label, rule), count)
+                self._add(section, ViewSource("label", label, label_text(label), rule), count)
         if data is not None and data.taught:
             from resnet_desktop.gui.suggestions_view import describe, sidebar_title
 
@@ -206,38 +207,3 @@ class Sidebar(QTreeWidget):
         delete.triggered.connect(lambda: self.delete_album_requested.emit(source.key))
         menu.addAction(delete)
         menu.exec(self.viewport().mapToGlobal(pos))
-
-
-# Category names come from resources/categories.json at run time; listed here so that
-# pyside6-lupdate puts them in the translation files (context "Sidebar").
-def _category_titles_for_translation() -> list[str]:
-    from PySide6.QtCore import QT_TRANSLATE_NOOP
-
-    return [
-        QT_TRANSLATE_NOOP("Sidebar", "Animals"),
-        QT_TRANSLATE_NOOP("Sidebar", "Dogs"),
-        QT_TRANSLATE_NOOP("Sidebar", "Cats"),
-        QT_TRANSLATE_NOOP("Sidebar", "Birds"),
-        QT_TRANSLATE_NOOP("Sidebar", "Fish"),
-        QT_TRANSLATE_NOOP("Sidebar", "Reptiles & amphibians"),
-        QT_TRANSLATE_NOOP("Sidebar", "Insects & spiders"),
-        QT_TRANSLATE_NOOP("Sidebar", "Food"),
-        QT_TRANSLATE_NOOP("Sidebar", "Fruit & vegetables"),
-        QT_TRANSLATE_NOOP("Sidebar", "Drinks"),
-        QT_TRANSLATE_NOOP("Sidebar", "Vehicles"),
-        QT_TRANSLATE_NOOP("Sidebar", "Cars & trucks"),
-        QT_TRANSLATE_NOOP("Sidebar", "Boats"),
-        QT_TRANSLATE_NOOP("Sidebar", "Aircraft"),
-        QT_TRANSLATE_NOOP("Sidebar", "Buildings & structures"),
-        QT_TRANSLATE_NOOP("Sidebar", "Landscapes & nature"),
-        QT_TRANSLATE_NOOP("Sidebar", "Plants & flowers"),
-        QT_TRANSLATE_NOOP("Sidebar", "Mushrooms"),
-        QT_TRANSLATE_NOOP("Sidebar", "Furniture"),
-        QT_TRANSLATE_NOOP("Sidebar", "Clothing"),
-        QT_TRANSLATE_NOOP("Sidebar", "Musical instruments"),
-        QT_TRANSLATE_NOOP("Sidebar", "Electronics & devices"),
-        QT_TRANSLATE_NOOP("Sidebar", "Household appliances"),
-        QT_TRANSLATE_NOOP("Sidebar", "Sports"),
-        QT_TRANSLATE_NOOP("Sidebar", "Tools"),
-        QT_TRANSLATE_NOOP("Sidebar", "People"),
-    ]

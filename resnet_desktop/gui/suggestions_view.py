@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,96 +35,95 @@ from resnet_desktop.gui.photo_model import PhotoListModel
 LEARN_DELAY_MS = 2500
 
 
+class LabelWords(QObject):
+    """How a taught label is described to a person, in the interface language."""
+
+    def quality_text(self, report: Any) -> str:
+        """'finds about 8 of 10, with 1 wrong in 10', translated (core.teach.quality_words' twin)."""
+        if report.recall is None:
+            return self.tr("not measured")
+        found = round(report.recall * 10)
+        text = (
+            self.tr("finds about %1 of 10").replace("%1", str(found))
+            if found
+            else self.tr("finds fewer than 1 in 10")
+        )
+        if report.precision is None:
+            return text
+        wrong = round((1.0 - report.precision) * 10)
+        if wrong:
+            return text + self.tr(", with %1 wrong in 10").replace("%1", str(wrong))
+        return text + self.tr(", with fewer than 1 wrong in 10")
+
+    def describe(self, report: Any) -> str:
+        """What a person needs to know about a taught label, in a sentence or two."""
+        status = report.status
+        if status == "ready":
+            text = self.tr("Measured on your photos, it %1.").replace("%1", self.quality_text(report))
+            if (report.pictures or 0) < ROUGH_BELOW:
+                pictures = report.pictures or 0
+                text += " " + self.tr(
+                    "A rough estimate: its examples show only %n different picture(s).",
+                    "",
+                    pictures,
+                )
+            return text
+        if status == "weak":
+            return self.tr(
+                "Too unsure to suggest anything yet (%1). Tag more photos with it, "
+                "or remove it where it is wrong.",
+            ).replace("%1", self.quality_text(report))
+        if status == "needs_examples":
+            needed = report.needed  # (a plain name: pyside6-lupdate misses attribute counts)
+            text = self.tr("Needs %n more example(s) before it can be learned.", "", needed)
+            missing = report.tagged - report.examples
+            if missing > 0:
+                text += " " + self.tr(
+                    "%n of its photos are not tagged by the current model yet (File > Re-tag Library).",
+                    "",
+                    missing,
+                )
+            return text
+        if status == "needs_variety":
+            pictures = report.pictures or 1
+            return self.tr(
+                "Its examples are near copies of %n picture(s): tag a few different photos with it.",
+                "",
+                pictures,
+            )
+        if status == "everywhere":
+            return self.tr("It is on nearly every photo, so there is nothing to tell it apart from.")
+        if status == "no_embeddings":
+            return self.tr("No photo has been tagged yet, so there is nothing to learn from.")
+        return self.tr("Not learned: only the labels with the most examples are learned at a time.")
+
+    def sidebar_title(self, report: Any, count: int) -> str:
+        if report.status == "ready":
+            return f"{report.label}  ({count})"
+        if report.status == "needs_examples":
+            needed = report.needed
+            short = self.tr("%n more needed", "", needed)
+        elif report.status in ("weak", "needs_variety"):
+            short = self.tr("unsure")
+        elif report.status == "everywhere":
+            short = self.tr("on every photo")
+        else:
+            short = self.tr("not learned")
+        return f"{report.label}  · {short}"
+
+
 def quality_text(report: Any) -> str:
     """'finds about 8 of 10, with 1 wrong in 10', translated (core.teach.quality_words' twin)."""
-    if report.recall is None:
-        return QCoreApplication.translate("Suggestions", "not measured")
-    found = round(report.recall * 10)
-    text = (
-        QCoreApplication.translate("Suggestions", "finds about %1 of 10").replace("%1", str(found))
-        if found
-        else QCoreApplication.translate("Suggestions", "finds fewer than 1 in 10")
-    )
-    if report.precision is None:
-        return text
-    wrong = round((1.0 - report.precision) * 10)
-    if wrong:
-        return text + QCoreApplication.translate("Suggestions", ", with %1 wrong in 10").replace(
-            "%1", str(wrong)
-        )
-    return text + QCoreApplication.translate("Suggestions", ", with fewer than 1 wrong in 10")
+    return LabelWords().quality_text(report)
 
 
 def describe(report: Any) -> str:
     """What a person needs to know about a taught label, in a sentence or two."""
-    status = report.status
-    if status == "ready":
-        text = QCoreApplication.translate("Suggestions", "Measured on your photos, it %1.").replace(
-            "%1", quality_text(report)
-        )
-        if (report.pictures or 0) < ROUGH_BELOW:
-            pictures = report.pictures or 0
-            text += " " + QCoreApplication.translate(
-                "Suggestions",
-                "A rough estimate: its examples show only %n different pictures.",
-                None,
-                pictures,
-            )
-        return text
-    if status == "weak":
-        return QCoreApplication.translate(
-            "Suggestions",
-            "Too unsure to suggest anything yet (%1). Tag more photos with it, "
-            "or remove it where it is wrong.",
-        ).replace("%1", quality_text(report))
-    if status == "needs_examples":
-        needed = report.needed  # (a plain name: pyside6-lupdate misses attribute counts)
-        text = QCoreApplication.translate(
-            "Suggestions", "Needs %n more example(s) before it can be learned.", None, needed
-        )
-        missing = report.tagged - report.examples
-        if missing > 0:
-            text += " " + QCoreApplication.translate(
-                "Suggestions",
-                "%n of its photos are not tagged by the current model yet (File > Re-tag Library).",
-                None,
-                missing,
-            )
-        return text
-    if status == "needs_variety":
-        pictures = report.pictures or 1
-        return QCoreApplication.translate(
-            "Suggestions",
-            "Its examples are near copies of %n picture(s): tag a few different photos with it.",
-            None,
-            pictures,
-        )
-    if status == "everywhere":
-        return QCoreApplication.translate(
-            "Suggestions", "It is on nearly every photo, so there is nothing to tell it apart from."
-        )
-    if status == "no_embeddings":
-        return QCoreApplication.translate(
-            "Suggestions", "No photo has been tagged yet, so there is nothing to learn from."
-        )
-    return QCoreApplication.translate(
-        "Suggestions", "Not learned: only the labels with the most examples are learned at a time."
-    )
+    return LabelWords().describe(report)
 
 
 def sidebar_title(report: Any, count: int) -> str:
-    if report.status == "ready":
-        return f"{report.label}  ({count})"
-    if report.status == "needs_examples":
-        needed = report.needed
-        short = QCoreApplication.translate("Suggestions", "%n more needed", None, needed)
-    elif report.status in ("weak", "needs_variety"):
-        short = QCoreApplication.translate("Suggestions", "unsure")
-    elif report.status == "everywhere":
-        short = QCoreApplication.translate("Suggestions", "on every photo")
-    else:
-        short = QCoreApplication.translate("Suggestions", "not learned")
-    return f"{report.label}  · {short}"
+    return LabelWords().sidebar_title(report, count)
 
 
 class TeachController(QObject):

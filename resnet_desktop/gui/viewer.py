@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from resnet_desktop.gui import data
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.tasks import run_task
 from resnet_desktop.gui.thumbnails import read_scaled
 
@@ -134,7 +135,7 @@ class PhotoViewer(QDialog):
         facts.addRow(self.tr("Camera:"), self.camera_label)
         facts.addRow(self.tr("Size:"), self.size_label)
         if row.status == "failed":
-            failure = QLabel(row.error or "")
+            failure = QLabel(engine_text(row.error))
             failure.setWordWrap(True)
             failure.setStyleSheet("color: #c62828")
             facts.addRow(self.tr("Failed:"), failure)
@@ -212,7 +213,7 @@ class PhotoViewer(QDialog):
         if not predictions:
             self.labels_grid.addWidget(QLabel(self.tr("Not tagged yet")), 0, 0)
         for i, p in enumerate(predictions[:3]):
-            name = QLabel(p.label)
+            name = QLabel(label_text(p.label))
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round(p.probability * 1000))
@@ -220,11 +221,15 @@ class PhotoViewer(QDialog):
             bar.setMaximumHeight(16)
             self.labels_grid.addWidget(name, i, 0)
             self.labels_grid.addWidget(bar, i, 1)
-        self.model_label.setText(self.tr("Tagged by %1").replace("%1", model_title(self.row.model)))
+        self.model_label.setText(
+            self.tr("Tagged by %1").replace("%1", engine_text(model_title(self.row.model)))
+        )
         self.tag_list.clear()
         for tag in details.get("tags") or []:
             source = getattr(tag, "source", "")
-            item = QListWidgetItem(tag_name(tag) + (self.tr("  (yours)") if source == "user" else ""))
+            item = QListWidgetItem(
+                label_text(tag_name(tag)) + (self.tr("  (yours)") if source == "user" else "")
+            )
             item.setData(Qt.ItemDataRole.UserRole, tag_name(tag))
             self.tag_list.addItem(item)
         suggested = details.get("suggestions") or []
@@ -240,10 +245,13 @@ class PhotoViewer(QDialog):
         return [self.tag_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tag_list.count())]
 
     def add_tag_from_edit(self) -> None:
+        from resnet_desktop.core.names import label_for
+
         text = self.tag_edit.text().strip()
         if text:
             self.tag_edit.clear()
-            self._edit_tags([text], [])
+            # a label typed by its Chinese name is that label ("浓缩咖啡" confirms "espresso")
+            self._edit_tags([label_for(text)], [])
 
     def remove_selected_tag(self) -> None:
         item = self.tag_list.currentItem()

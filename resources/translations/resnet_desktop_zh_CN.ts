@@ -21,6 +21,99 @@
     </message>
 </context>
 <context>
+    <name>LabelWords</name>
+    <message>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <source>finds about %1 of 10</source>
+        <translation>大约能找到 10 张中的 %1 张</translation>
+    </message>
+    <message>
+        <source>finds fewer than 1 in 10</source>
+        <translation>10 张中找到不到 1 张</translation>
+    </message>
+    <message>
+        <source>, with %1 wrong in 10</source>
+        <translation>，每 10 个建议中约 %1 个是错的</translation>
+    </message>
+    <message>
+        <source>, with fewer than 1 wrong in 10</source>
+        <translation>，每 10 个建议中错的不到 1 个</translation>
+    </message>
+    <message>
+        <source>Measured on your photos, it %1.</source>
+        <translation>在你的照片上测得：它%1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A rough estimate: its examples show only %n different picture(s).</source>
+        <translation>
+            <numerusform>只是粗略估计：它的示例只有 %n 张不同的图。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Too unsure to suggest anything yet (%1). Tag more photos with it, or remove it where it is wrong.</source>
+        <translation>还太没把握，暂不建议（%1）。请给更多照片加上这个标签，或在标错的地方删除它。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Needs %n more example(s) before it can be learned.</source>
+        <translation>
+            <numerusform>还需要 %n 个示例才能学习。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of its photos are not tagged by the current model yet (File &gt; Re-tag Library).</source>
+        <translation>
+            <numerusform>它的 %n 张照片尚未由当前模型标注（文件 &gt; 重新标注图库）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Its examples are near copies of %n picture(s): tag a few different photos with it.</source>
+        <translation>
+            <numerusform>它的示例几乎都是 %n 张图的副本：请给几张不同的照片加上它。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It is on nearly every photo, so there is nothing to tell it apart from.</source>
+        <translation>几乎每张照片都有这个标签，没有可以区分的对象。</translation>
+    </message>
+    <message>
+        <source>No photo has been tagged yet, so there is nothing to learn from.</source>
+        <translation>还没有照片被标注，无从学习。</translation>
+    </message>
+    <message>
+        <source>Not learned: only the labels with the most examples are learned at a time.</source>
+        <translation>未学习：每次只学习示例最多的那些标签。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more needed</source>
+        <translation>
+            <numerusform>还需 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>unsure</source>
+        <translation>没把握</translation>
+    </message>
+    <message>
+        <source>on every photo</source>
+        <translation>每张照片都有</translation>
+    </message>
+    <message>
+        <source>not learned</source>
+        <translation>未学习</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>en</source>
+        <comment>the code of this translation&apos;s language, e.g. zh</comment>
+        <translation>zh</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Main</source>
@@ -119,17 +212,29 @@
         <source>Could not open the library: %1</source>
         <translation>无法打开图库：%1</translation>
     </message>
-    <message>
-        <source>Tagged %1 photos</source>
-        <translation>已为 %1 张照片打标签</translation>
+    <message numerus="yes">
+        <source>Tagged %n photo(s)</source>
+        <translation>
+            <numerusform>已为 %n 张照片打标签</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Stopped; %1 photos tagged, the rest resume next time</source>
-        <translation>已停止；已为 %1 张照片打标签，其余的将在下次继续</translation>
+    <message numerus="yes">
+        <source>Stopped; %n photo(s) tagged, the rest resume next time</source>
+        <translation>
+            <numerusform>已停止；已为 %n 张照片打标签，其余的将在下次继续</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 could not be read (see Failed)</source>
-        <translation>%1 张无法读取（见“失败”）</translation>
+    <message numerus="yes">
+        <source>%n could not be read (see Failed)</source>
+        <translation>
+            <numerusform>%n 张无法读取（见“失败”）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library? The files stay on disk.</source>
+        <translation>
+            <numerusform>要从图库中移除 %n 张照片吗？文件仍保留在磁盘上。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Tagging stopped: %1</source>
@@ -142,10 +247,6 @@
     <message>
         <source>Remove from Library</source>
         <translation>从图库中移除</translation>
-    </message>
-    <message>
-        <source>Remove %1 photo(s) from the library? The files stay on disk.</source>
-        <translation>要从图库中移除 %1 张照片吗？文件仍保留在磁盘上。</translation>
     </message>
     <message numerus="yes">
         <source>Learned %n label(s).</source>
@@ -359,7 +460,7 @@
     </message>
     <message>
         <source>tabby, Egyptian cat, Persian cat</source>
-        <translation>tabby, Egyptian cat, Persian cat</translation>
+        <translation>斑纹猫、埃及猫、波斯猫</translation>
     </message>
     <message>
         <source>Photos with:</source>
@@ -488,9 +589,11 @@
         <source>Not made yet. It is made from your own photos, with a measure of how often it agrees.</source>
         <translation>尚未生成。它由您自己的照片生成，并会测量与普通模型的一致程度。</translation>
     </message>
-    <message>
-        <source>On %1 of your photos it gives the normal model&apos;s top label %2% of the time; %3x faster.</source>
-        <translation>在您的 %1 张照片上，它与普通模型的首选标签一致的比例为 %2%；速度快 %3 倍。</translation>
+    <message numerus="yes">
+        <source>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</source>
+        <translation>
+            <numerusform>在您的 %n 张照片上，它与普通模型的首选标签一致的比例为 %1%；速度快 %2 倍。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Installed: %1</source>
@@ -502,7 +605,7 @@
     </message>
     <message>
         <source>Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them.</source>
-        <translation>未安装：%1 在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
+        <translation>未安装：%1在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
     </message>
     <message>
         <source>Downloading…</source>
@@ -578,185 +681,6 @@
     <message>
         <source>Delete Album</source>
         <translation>删除相册</translation>
-    </message>
-    <message>
-        <source>Animals</source>
-        <translation>动物</translation>
-    </message>
-    <message>
-        <source>Dogs</source>
-        <translation>狗</translation>
-    </message>
-    <message>
-        <source>Cats</source>
-        <translation>猫</translation>
-    </message>
-    <message>
-        <source>Birds</source>
-        <translation>鸟类</translation>
-    </message>
-    <message>
-        <source>Fish</source>
-        <translation>鱼类</translation>
-    </message>
-    <message>
-        <source>Reptiles &amp; amphibians</source>
-        <translation>爬行与两栖动物</translation>
-    </message>
-    <message>
-        <source>Insects &amp; spiders</source>
-        <translation>昆虫与蜘蛛</translation>
-    </message>
-    <message>
-        <source>Food</source>
-        <translation>食物</translation>
-    </message>
-    <message>
-        <source>Fruit &amp; vegetables</source>
-        <translation>水果与蔬菜</translation>
-    </message>
-    <message>
-        <source>Drinks</source>
-        <translation>饮品</translation>
-    </message>
-    <message>
-        <source>Vehicles</source>
-        <translation>交通工具</translation>
-    </message>
-    <message>
-        <source>Cars &amp; trucks</source>
-        <translation>汽车与卡车</translation>
-    </message>
-    <message>
-        <source>Boats</source>
-        <translation>船只</translation>
-    </message>
-    <message>
-        <source>Aircraft</source>
-        <translation>飞行器</translation>
-    </message>
-    <message>
-        <source>Buildings &amp; structures</source>
-        <translation>建筑与构筑物</translation>
-    </message>
-    <message>
-        <source>Landscapes &amp; nature</source>
-        <translation>风景与自然</translation>
-    </message>
-    <message>
-        <source>Plants &amp; flowers</source>
-        <translation>植物与花卉</translation>
-    </message>
-    <message>
-        <source>Mushrooms</source>
-        <translation>蘑菇</translation>
-    </message>
-    <message>
-        <source>Furniture</source>
-        <translation>家具</translation>
-    </message>
-    <message>
-        <source>Clothing</source>
-        <translation>服饰</translation>
-    </message>
-    <message>
-        <source>Musical instruments</source>
-        <translation>乐器</translation>
-    </message>
-    <message>
-        <source>Electronics &amp; devices</source>
-        <translation>电子设备</translation>
-    </message>
-    <message>
-        <source>Household appliances</source>
-        <translation>家用电器</translation>
-    </message>
-    <message>
-        <source>Sports</source>
-        <translation>运动</translation>
-    </message>
-    <message>
-        <source>Tools</source>
-        <translation>工具</translation>
-    </message>
-    <message>
-        <source>People</source>
-        <translation>人物</translation>
-    </message>
-</context>
-<context>
-    <name>Suggestions</name>
-    <message>
-        <source>not measured</source>
-        <translation>未测量</translation>
-    </message>
-    <message>
-        <source>finds about %1 of 10</source>
-        <translation>大约能找到 10 张中的 %1 张</translation>
-    </message>
-    <message>
-        <source>finds fewer than 1 in 10</source>
-        <translation>10 张中找到不到 1 张</translation>
-    </message>
-    <message>
-        <source>, with %1 wrong in 10</source>
-        <translation>，每 10 个建议中约 %1 个是错的</translation>
-    </message>
-    <message>
-        <source>, with fewer than 1 wrong in 10</source>
-        <translation>，每 10 个建议中错的不到 1 个</translation>
-    </message>
-    <message>
-        <source>Measured on your photos, it %1.</source>
-        <translation>在你的照片上测得：它%1。</translation>
-    </message>
-    <message>
-        <source>A rough estimate: its examples show only %n different pictures.</source>
-        <translation>只是粗略估计：它的示例只有 %n 张不同的图。</translation>
-    </message>
-    <message>
-        <source>Too unsure to suggest anything yet (%1). Tag more photos with it, or remove it where it is wrong.</source>
-        <translation>还太没把握，暂不建议（%1）。请给更多照片加上这个标签，或在标错的地方删除它。</translation>
-    </message>
-    <message>
-        <source>Needs %n more example(s) before it can be learned.</source>
-        <translation>还需要 %n 个示例才能学习。</translation>
-    </message>
-    <message>
-        <source>%n of its photos are not tagged by the current model yet (File &gt; Re-tag Library).</source>
-        <translation>它的 %n 张照片尚未由当前模型标注（文件 &gt; 重新标注图库）。</translation>
-    </message>
-    <message>
-        <source>Its examples are near copies of %n picture(s): tag a few different photos with it.</source>
-        <translation>它的示例几乎都是 %n 张图的副本：请给几张不同的照片加上它。</translation>
-    </message>
-    <message>
-        <source>It is on nearly every photo, so there is nothing to tell it apart from.</source>
-        <translation>几乎每张照片都有这个标签，没有可以区分的对象。</translation>
-    </message>
-    <message>
-        <source>No photo has been tagged yet, so there is nothing to learn from.</source>
-        <translation>还没有照片被标注，无从学习。</translation>
-    </message>
-    <message>
-        <source>Not learned: only the labels with the most examples are learned at a time.</source>
-        <translation>未学习：每次只学习示例最多的那些标签。</translation>
-    </message>
-    <message>
-        <source>%n more needed</source>
-        <translation>还需 %n 个</translation>
-    </message>
-    <message>
-        <source>unsure</source>
-        <translation>没把握</translation>
-    </message>
-    <message>
-        <source>on every photo</source>
-        <translation>每张照片都有</translation>
-    </message>
-    <message>
-        <source>not learned</source>
-        <translation>未学习</translation>
     </message>
 </context>
 <context>
