@@ -19,7 +19,11 @@ from resnet_desktop.core.resources import resource_path
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / "resnet_desktop" / "cli.py"
-TERMINAL = (CLI, REPO / "resnet_desktop" / "serve.py")  # what writes to a person's terminal
+TERMINAL = (
+    CLI,
+    REPO / "resnet_desktop" / "serve.py",
+    REPO / "resnet_desktop" / "cli_teach.py",
+)  # to a terminal
 
 
 def run(*args, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_tag_learn_suggest_like_a_person(library):
 
     out = run(path, "learn")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("Learned 1 of 1 label(s) from your tags")
+    assert out.stdout.startswith("Learned 1 of 1 label from your tags")
     line = next(line for line in out.stdout.splitlines() if line.strip().startswith("boat"))
     assert "6 examples" in line and "finds about" in line and "wrong in 10" in line and "suggestions" in line
 
@@ -92,3 +93,25 @@ def test_learn_without_tags_and_without_a_library(library, tmp_path):
     out = run(tmp_path / "nowhere.sqlite3", "suggest")
     assert out.returncode == 2
     assert "no library at" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_learn_and_suggest_speak_chinese(library):
+    path, subjects, files = library
+    from resnet_desktop.core.library import Library
+    from tests.teach_helpers import tag
+
+    with Library(path) as lib:
+        tag(lib, subjects["boat"][:6], "boat")
+        tag(lib, subjects["cat"][:2], "cat")
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = "zh_CN.UTF-8"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
+    out = subprocess.run(
+        [sys.executable, "-m", "resnet_desktop", "--library", str(path), "learn"],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("从你的标签学习了 2 个中的 1 个")
+    assert "大约能找到 10 张中的" in out.stdout and "还需要 3 个示例（已有 2 个，需要 5 个）" in out.stdout
+    english = [w for w in re.findall(r"[A-Za-z]{3,}", out.stdout) if w not in ("boat", "cat")]
+    assert english == []
