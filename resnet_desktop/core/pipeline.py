@@ -20,7 +20,8 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,36 @@ class _Decoded:
     camera: str | None = None
     error: str | None = None
     moved_from: int | None = None
+
+
+class _JobQueue:
+    """Jobs in order, except that photos the caller wants first jump the queue."""
+
+    def __init__(self, jobs: list[_Job], wanted_first: Callable[[], Collection[int]] | None) -> None:
+        self._order = deque(jobs)
+        self._by_id = {job.photo_id: job for job in jobs}
+        self._taken: set[int] = set()
+        self._wanted_first = wanted_first
+        self._last_wanted: Collection[int] | None = None
+        self._first: deque[int] = deque()
+
+    def next(self) -> _Job | None:
+        if self._wanted_first is not None:
+            wanted = self._wanted_first()
+            if wanted is not self._last_wanted:  # a new screenful: re-plan what goes first
+                self._last_wanted = wanted
+                self._first = deque(i for i in wanted if i in self._by_id and i not in self._taken)
+        while self._first:
+            photo_id = self._first.popleft()
+            if photo_id not in self._taken:
+                self._taken.add(photo_id)
+                return self._by_id[photo_id]
+        while self._order:
+            job = self._order.popleft()
+            if job.photo_id not in self._taken:
+                self._taken.add(job.photo_id)
+                return job
+        return None
 
 
 def scan(
@@ -173,8 +204,13 @@ class Indexer:
         batch_size: int = 16,
         thumbs: ThumbCache | None = None,
         top_k: int = 3,
+        wanted_first: Callable[[], Collection[int]] | None = None,
     ) -> None:
+        """``wanted_first()`` names photo ids to tag before the others (the GUI: the tiles on
+        screen); it is called from the run's thread whenever work is handed out, so it must be
+        cheap and thread-safe (returning an attribute the caller replaces whole is both)."""
         self.library_path = Path(library_path)
+        self.wanted_first = wanted_first
         self._classifier_factory = classifier_factory
         self.decode_threads = max(1, decode_threads or (os.cpu_count() or 2))
         self.batch_size = max(1, batch_size)
@@ -354,9 +390,10 @@ class Indexer:
                 return _Decoded(job, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
         max_in_flight = self.batch_size * 2 + self.decode_threads
-        pending_jobs = iter(jobs)
+        pending_jobs = _JobQueue(jobs, self.wanted_first)
         ready: list[_Decoded] = []
         in_flight: set[Future[_Decoded]] = set()
+        order: dict[Future[_Decoded], int] = {}  # hand-out order: decoded photos are tagged in it
 
         def flush() -> None:
             """Classify and write the first batch of decoded photos, then tell the caller."""
@@ -373,14 +410,16 @@ class Indexer:
             try:
                 while True:
                     while len(in_flight) < max_in_flight and not cancel.is_set():
-                        job = next(pending_jobs, None)
+                        job = pending_jobs.next()
                         if job is None:
                             break
-                        in_flight.add(pool.submit(decode, job))
+                        future = pool.submit(decode, job)
+                        order[future] = len(order)
+                        in_flight.add(future)
                     if not in_flight or cancel.is_set():
                         break
                     finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
-                    ready.extend(f.result() for f in finished)
+                    ready.extend(f.result() for f in sorted(finished, key=order.pop))
                     if len(ready) >= self.batch_size or (not in_flight and ready):
                         flush()
                 while ready and not cancel.is_set():

@@ -115,6 +115,7 @@ class SidebarData:
     labels: list[tuple[str, int]] = field(default_factory=list)
     categories: list[tuple[str, dict, int]] = field(default_factory=list)  # name, rule, count
     albums: list[Any] = field(default_factory=list)
+    album_counts: dict[str, int] = field(default_factory=dict)  # album name -> photos in it
     taught: list[tuple[Any, int]] = field(default_factory=list)  # teach.LabelReport, open suggestions
 
 
@@ -129,6 +130,9 @@ def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int
         data.labels = all_labels[:top_labels]
         data.categories = _category_counts(lib, all_labels, min_confidence)
         data.albums = lib.albums()
+        for album in data.albums:
+            rule = album.rule if album.kind == "smart" else {"album": album.name}
+            data.album_counts[album.name] = lib.count(rule=rule)
         data.taught = taught_labels(lib)
     finally:
         lib.close()
@@ -224,6 +228,15 @@ def add_to_album(library_path: str, name: str, ids: list[int]) -> None:
         lib.close()
 
 
+def remove_from_album(library_path: str, name: str, ids: list[int]) -> None:
+    """Take photos out of a plain album; they stay in the library."""
+    lib = Library(library_path)
+    try:
+        lib.remove_from_album(name, ids)
+    finally:
+        lib.close()
+
+
 # --- labels a person teaches (core.teach) ----------------------------------------------------
 
 
@@ -268,6 +281,15 @@ def review_suggestions(library_path: str, label: str, ids: list[int], accept: bo
             lib.accept_suggestions(label, ids)
         else:
             lib.reject_suggestions(label, ids)
+    finally:
+        lib.close()
+
+
+def pending_paths(library_path: str) -> list[str]:
+    """Photos recorded but not tagged yet (a run stopped or closed early): resumed at start."""
+    lib = Library(library_path)
+    try:
+        return [row.path for row in lib.photos(rule={"status": "pending"})]
     finally:
         lib.close()
 

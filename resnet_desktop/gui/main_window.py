@@ -43,11 +43,13 @@ from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.indexing import IndexController
-from resnet_desktop.gui.photo_model import PhotoListModel, plan_merge
+from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
+from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
 from resnet_desktop.gui.suggestions_view import SuggestionsView, TeachController
 from resnet_desktop.gui.thumbnails import ThumbnailProvider
+from resnet_desktop.gui.widgets import ElidedLabel, VisibleRows
 
 SEARCH_DEBOUNCE_MS = 150
 REFRESH_DURING_RUN_MS = 400
@@ -119,6 +121,7 @@ class PhotoGrid(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setWordWrap(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index))
 
     def keyPressEvent(self, event) -> None:
@@ -137,7 +140,7 @@ class ProgressPanel(QWidget):
     def __init__(self, on_cancel: Callable[[], None]) -> None:
         super().__init__()
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(12, 0, 0, 0)  # a gap after the status text, which is elided before it
         self.label = QLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
@@ -225,9 +228,12 @@ class MainWindow(QMainWindow):
         self.thumbnails = ThumbnailProvider(self._make_thumb_cache(), self)
         self.model.thumbnail_provider = self.thumbnails.pixmap_for
         self.thumbnails.loaded.connect(self.model.refresh_hash)
+        self.thumbnails.loaded_unhashed.connect(lambda: self.grid.viewport().update())
+        self._album_names: list[str] = []
 
         self.indexer = IndexController(self._make_indexer, self)
         self.indexer.started.connect(self._on_index_started)
+        self.indexer.started.connect(lambda: self._set_tagging(True))
         self.indexer.progress.connect(self._on_progress)
         self.indexer.scanned.connect(lambda _ids: self._schedule_refresh(50))
         self.indexer.photos_done.connect(lambda _ids: self._schedule_refresh(REFRESH_DURING_RUN_MS))
@@ -298,10 +304,13 @@ class MainWindow(QMainWindow):
         self.grid.setModel(self.model)
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.delete_requested.connect(self.delete_selected)
+        self.grid.customContextMenuRequested.connect(self._grid_context_menu)
+        self.visible_rows = VisibleRows(self.grid, IdRole)
         self.set_zoom(self.settings.zoom)
 
         self.empty_state = EmptyState(self.add_folder_dialog, self.add_photos_dialog)
         self.no_match = QLabel(self.tr("No photos match."))
+        self.no_match.setWordWrap(True)
         self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match.setStyleSheet("color: palette(placeholder-text); font-size: 16px")
         self.stack = QStackedWidget()
@@ -327,7 +336,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([230, 970])
         self.setCentralWidget(splitter)
 
-        self.status_label = QLabel()
+        self.status_label = ElidedLabel()
         self.statusBar().addWidget(self.status_label, 1)
         self.progress_panel = ProgressPanel(self.cancel_indexing)
         self.statusBar().addPermanentWidget(self.progress_panel)
@@ -353,7 +362,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.retag_action)
         file_menu.addSeparator()
         settings_action = QAction(self.tr("&Settings…"), self)
-        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        # Preferences is Ctrl+, on macOS and nothing on Linux and Windows: Ctrl+, everywhere
+        settings_action.setShortcuts(
+            [*QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences), QKeySequence("Ctrl+,")]
+        )
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
@@ -395,7 +407,12 @@ class MainWindow(QMainWindow):
         with self._classifier_lock:
             if self._classifier is None:
                 if self._injected_factory is not None:
-                    self._classifier = self._injected_factory()
+                    made = (
+                        self._injected_factory()
+                    )  # a classifier, or (classifier, notice) as load_classifier
+                    self._classifier, notice = made if isinstance(made, tuple) else (made, None)
+                    if notice:
+                        self.model_notice.emit(notice)
                 else:
                     from resnet_desktop.core.classify import load_classifier
                     from resnet_desktop.core.weights import WeightsError
@@ -423,6 +440,7 @@ class MainWindow(QMainWindow):
             decode_threads=self.settings.decode_threads,
             batch_size=self.batch_size,
             thumbs=self.thumbnails.thumbs,
+            wanted_first=lambda: self.visible_rows.ids,  # the tiles on screen are tagged first
         )
 
     def _open_library(self) -> None:
@@ -438,8 +456,12 @@ class MainWindow(QMainWindow):
             self.refresh(reset=True)
             self.refresh_sidebar()
             self.teacher.request(0)
+            # Photos a stopped run left pending are tagged now, with whatever was asked for.
+            tasks.run_task(lambda: data.pending_paths(library), resume, lambda _m: resume([]))
+
+        def resume(pending: list[str]) -> None:
             waiting, self._paths_waiting = self._paths_waiting, []
-            self.add_paths(waiting)
+            self.add_paths(waiting + pending)
 
         def failed(message: str) -> None:
             self.status_label.setText(
@@ -484,6 +506,7 @@ class MainWindow(QMainWindow):
         self.last_summary = summary
         if self.indexer.running:
             return  # the next queued run started
+        self._set_tagging(False)
         self.progress_panel.hide()
         if summary is not None:
             done = summary.indexed + summary.retagged
@@ -497,12 +520,29 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         self.teacher.request()
 
+    def _set_tagging(self, running: bool) -> None:
+        """Pending tiles say "Tagging…" only while a run is on."""
+        self.delegate.tagging = running
+        self.grid.viewport().update()
+
     def _on_index_error(self, message: str) -> None:
+        self._set_tagging(False)
         self.progress_panel.hide()
         self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", engine_text(message)))
 
     def _on_model_notice(self, notice: str) -> None:
-        self.status_label.setText(engine_text(notice))
+        """The engine's notice speaks to a terminal; the window says it in its own terms."""
+        from resnet_desktop.core.models import FALLBACK_MODEL
+
+        classifier = self._classifier
+        if classifier is not None and str(classifier.model).startswith(FALLBACK_MODEL):
+            text = self.tr(
+                "Tagging with the offline EfficientNet-Lite0: the ResNet-18 weights are not installed. "
+                "Settings (Ctrl+,) can download or import them."
+            )
+        else:
+            text = engine_text(notice)
+        self.status_label.setText(text, detail=engine_text(notice))
 
     # --- the grid -------------------------------------------------------------------------
     def set_source(self, source: ViewSource) -> None:
@@ -586,10 +626,19 @@ class MainWindow(QMainWindow):
         elif result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
         elif not result.rows and result.total_in_library > 0:
+            self.no_match.setText(self._no_match_text())
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.grid)
         self.grid_refreshed.emit()
+
+    def _no_match_text(self) -> str:
+        if self.source.kind == "manual" and not self.search_edit.text().strip():
+            return self.tr(
+                "“%1” is empty.\nSelect photos in All Photos and drag them onto “%1” in the sidebar,\n"
+                "or right-click them and choose Add to Album."
+            ).replace("%1", self.source.title)
+        return self.tr("No photos match.")
 
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
@@ -610,6 +659,7 @@ class MainWindow(QMainWindow):
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
+            self._album_names = [a.name for a in sidebar_data.albums if a.kind != "smart"]
             self.sidebar.populate(sidebar_data)
 
     # --- photos ---------------------------------------------------------------------------
@@ -624,15 +674,75 @@ class MainWindow(QMainWindow):
         viewer = PhotoViewer(self.library_path, row, self)
         viewer.tags_changed.connect(lambda _id: self._after_write())
         viewer.delete_requested.connect(lambda pid, v=viewer: self._delete_from_viewer(pid, v))
+        viewer.step_requested.connect(lambda step, v=viewer: self._step_viewer(v, step))
         viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
         self._viewers.append(viewer)
         viewer.show()
+        viewer.raise_()
+        viewer.activateWindow()  # the keys (arrows, Escape) go to the photo just opened
+
+    def _step_viewer(self, viewer, step: int) -> None:
+        """Left/Right in the viewer: the previous/next photo of the grid, which follows along."""
+        row = self.model.row_of(viewer.row.id)
+        if row is None or not 0 <= row + step < self.model.rowCount():
+            return
+        index = self.model.index(row + step)
+        self.grid.setCurrentIndex(index)
+        viewer.show_photo(self.model.row_at(index.row()))
 
     def selected_ids(self) -> list[int]:
         return [self.model.row_at(i.row()).id for i in self.grid.selectionModel().selectedIndexes()]
 
     def delete_selected(self) -> None:
-        self.remove_photos(self.selected_ids())
+        """Delete: inside a plain album, take the photos out of it; elsewhere, out of the library."""
+        if self.source.kind == "manual":
+            self.remove_from_album(self.selected_ids(), confirm=True)
+        else:
+            self.remove_photos(self.selected_ids())
+
+    def _grid_context_menu(self, pos) -> None:
+        index = self.grid.indexAt(pos)
+        if not index.isValid():
+            return
+        if not self.grid.selectionModel().isSelected(index):
+            self.grid.setCurrentIndex(index)  # a right click on an unselected tile acts on that tile
+        ids = self.selected_ids()
+        actions = PhotoActions(
+            open=lambda: self.open_viewer(index),
+            show_in_folder=lambda: self.show_in_folder(self.model.row_at(index.row()).path),
+            add_to_album=lambda name: self._add_to_album(name, ids),
+            new_album=lambda: self._new_manual_album(ids),
+            remove_from_album=lambda: self.remove_from_album(ids),
+            remove_from_library=lambda: self.remove_photos(ids),
+        )
+        album = self.source.key if self.source.kind == "manual" else None
+        menu = photo_menu(self.grid, self._album_names, album, actions)
+        menu.exec(self.grid.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def remove_from_album(self, ids: list[int], *, confirm: bool = False) -> bool:
+        if not ids or self.source.kind != "manual":
+            return False
+        name = self.source.key
+        if confirm:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                self.tr("Remove from Album"),
+                self.tr(
+                    "Remove %n photo(s) from the album “%1”? They stay in the library.", "", len(ids)
+                ).replace("%1", name),
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            remove = box.addButton(self.tr("Remove from Album"), QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(remove)
+            box.exec()
+            if box.clickedButton() is not remove:
+                return False
+        self.model.remove_ids(ids)
+        library = self.library_path
+        self._write(lambda: data.remove_from_album(library, name, ids))
+        return True
 
     def _delete_from_viewer(self, photo_id: int, viewer) -> None:
         if self.remove_photos([photo_id]):
@@ -686,22 +796,28 @@ class MainWindow(QMainWindow):
         library = self.library_path
         self._write(lambda: data.add_to_album(library, name, ids))
 
-    def _new_manual_album(self) -> None:
+    def _new_manual_album(self, ids: list[int] | None = None) -> None:
+        """Albums > New Album…, or the grid's Add to Album > New Album… with ``ids``."""
         name, ok = QInputDialog.getText(self, self.tr("New Album"), self.tr("Album name:"))
         if ok and name.strip():
-            self.create_album(name.strip(), None)
+            self.create_album(name.strip(), None, select=not ids, photo_ids=ids)
 
-    def create_album(self, name: str, rule: dict | None, *, select: bool = True) -> None:
+    def create_album(
+        self, name: str, rule: dict | None, *, select: bool = True, photo_ids: list[int] | None = None
+    ) -> None:
         library = self.library_path
+
+        def make() -> None:
+            data.create_album(library, name, rule)
+            if photo_ids:
+                data.add_to_album(library, name, photo_ids)
 
         def done(_r: object) -> None:
             if select:
-                self.sidebar._current_key = ("smart" if rule else "manual", name)
+                self.sidebar.select_next("smart" if rule else "manual", name)
             self._after_write()
 
-        tasks.run_task(
-            lambda: data.create_album(library, name, rule), done, self._on_write_error, pool_name="write"
-        )
+        tasks.run_task(make, done, self._on_write_error, pool_name="write")
 
     def _edit_smart_album(self, album: Any) -> None:
         from resnet_desktop.gui.rule_editor import RuleEditorDialog
@@ -712,19 +828,21 @@ class MainWindow(QMainWindow):
             getattr(album, "rule", None),
             getattr(self, "known_labels", None),
         )
-        if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == RuleEditorDialog.DialogCode.Accepted
+        # read in the GUI thread: the write runs in a worker, which must not touch widgets
+        name, rule = dialog.album_name(), dialog.rule()
+        dialog.deleteLater()
+        if not accepted:
             return
         library, old = self.library_path, getattr(album, "name", None)
 
         def replace() -> None:
             if old:
                 data.delete_album(library, old)
-            data.create_album(library, dialog.album_name(), dialog.rule())
-
-        name = dialog.album_name()
+            data.create_album(library, name, rule)
 
         def done(_r: object) -> None:
-            self.sidebar._current_key = ("smart", name)
+            self.sidebar.select_next("smart", name)
             self._after_write()
 
         tasks.run_task(replace, done, self._on_write_error, pool_name="write")

@@ -42,6 +42,26 @@ def weights_status(model: str) -> tuple[bool, str]:
     return False, info.problem or "not found"
 
 
+def is_offline(exc: BaseException) -> bool | None:
+    """True: no internet (the server's name cannot be looked up, no route); False: the
+    server did not answer; None: not a connection problem at all."""
+    import errno
+    import socket
+    import urllib.error
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        reason = seen.reason if isinstance(seen, urllib.error.URLError) else seen
+        if isinstance(reason, socket.gaierror):
+            return True
+        if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return True
+        if isinstance(reason, (ConnectionError, TimeoutError, socket.timeout)):
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _weights_text(usable: bool, text: str) -> str:
     """weights_status's text in the window's language (the source or the problem is the engine's)."""
     if usable and text.endswith(")") and " (" in text:
@@ -62,6 +82,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
         self._cancel_download: threading.Event | None = None
+        self._closed = threading.Event()  # work queued for a dialog already closed is skipped
+        self.finished.connect(lambda _result: self._closed.set())
         layout = QVBoxLayout(self)
 
         library_box = QGroupBox(self.tr("Library"))
@@ -166,7 +188,14 @@ class SettingsDialog(QDialog):
 
     def refresh_int8(self) -> None:
         model = self.model_combo.currentData()
-        run_task(lambda: data.int8_report(model), self._show_int8, self._int8_failed, pool_name="download")
+        closed = self._closed
+        # its own pool: loading the model for this check must not hold up a Download click
+        run_task(
+            lambda: None if closed.is_set() else data.int8_report(model),
+            self._show_int8,
+            self._int8_failed,
+            pool_name="int8",
+        )
 
     def make_int8(self) -> None:
         library, model = (
@@ -175,9 +204,7 @@ class SettingsDialog(QDialog):
         )
         self.make_int8_button.setEnabled(False)
         self.int8_label.setText(self.tr("Calibrating on your photos and comparing with the normal model…"))
-        run_task(
-            lambda: data.make_int8(library, model), self._show_int8, self._int8_failed, pool_name="download"
-        )
+        run_task(lambda: data.make_int8(library, model), self._show_int8, self._int8_failed, pool_name="int8")
 
     def _show_int8(self, report) -> None:
         self.make_int8_button.setEnabled(True)
@@ -242,11 +269,40 @@ class SettingsDialog(QDialog):
         self.download_progress.setRange(0, 0)
         self.download_progress.show()
         self.weights_label.setText(self.tr("Downloading…"))
+
+        def fetch() -> Exception | None:
+            try:
+                weights.download("resnet18", progress=relay.changed.emit, cancel=cancel)
+            except weights.WeightsError as exc:
+                return exc  # worded for a person in the GUI thread
+            return None
+
         run_task(
-            lambda: weights.download("resnet18", progress=relay.changed.emit, cancel=cancel),
-            lambda _path: self._download_finished(None),
+            fetch,
+            lambda exc: self._download_finished(self.download_error_text(exc) if exc else None),
             self._download_finished,
             pool_name="download",
+        )
+
+    def download_error_text(self, exc: Exception) -> str:
+        """Why the download failed, in words, and what to do instead (the Import File… button)."""
+        from resnet_desktop.core.weights import DownloadCancelled
+
+        if isinstance(exc, DownloadCancelled):
+            return self.tr("Download cancelled.")
+        offline = is_offline(exc)
+        if offline:
+            return self.tr(
+                "Could not download: there is no internet connection. Connect and try again, or, if "
+                "you have the file resnet18-f37072fd.pth, click Import File… beside Download."
+            )
+        if offline is False:
+            return self.tr(
+                "Could not download: the download server did not answer. Try again later, or, if "
+                "you have the file resnet18-f37072fd.pth, click Import File… beside Download."
+            )
+        return self.tr("Could not download: %1 Or, if you have the file, click Import File….").replace(
+            "%1", engine_text(str(exc).split(" or download the file")[0].rstrip(",. ") + ".")
         )
 
     def cancel_download(self) -> None:

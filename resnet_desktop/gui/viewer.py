@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -97,18 +97,23 @@ class _Preview(QLabel):
 
 
 class PhotoViewer(QDialog):
+    """One photo at a time: Left/Right step through the grid's photos, Escape or Space close.
+
+    No button here is a default button: Enter in "Add a tag…" adds the tag and nothing else
+    (a QDialog otherwise clicks its first push button on Enter).
+    """
+
     tags_changed = Signal(int)  # photo id whose tags were edited
     delete_requested = Signal(int)
+    step_requested = Signal(int)  # -1 previous photo, +1 next photo (the window answers with show_photo)
 
     def __init__(self, library_path: str, row: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library_path = library_path
         self.row = row
-        self.setWindowTitle(row.name)
         self.details: dict | None = None
 
         self.preview = _Preview()
-        self.preview.set_image(None, self.tr("Loading…"))
 
         side = QWidget()
         side.setMinimumWidth(300)
@@ -126,25 +131,23 @@ class PhotoViewer(QDialog):
         self.model_label.setStyleSheet("color: palette(placeholder-text)")
         panel.addWidget(self.model_label)
 
-        facts = QFormLayout()
-        self.date_label = QLabel(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
-        self.camera_label = QLabel(row.camera or self.tr("unknown"))
-        size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
-        self.size_label = QLabel(f"{size} · {row.size / 1e6:.1f} MB" if row.size else size)
-        facts.addRow(self.tr("Taken:"), self.date_label)
-        facts.addRow(self.tr("Camera:"), self.camera_label)
-        facts.addRow(self.tr("Size:"), self.size_label)
-        if row.status == "failed":
-            failure = QLabel(engine_text(row.error))
-            failure.setWordWrap(True)
-            failure.setStyleSheet("color: #c62828")
-            facts.addRow(self.tr("Failed:"), failure)
-        panel.addLayout(facts)
+        self.facts = QFormLayout()
+        self.date_label = QLabel()
+        self.camera_label = QLabel()
+        self.size_label = QLabel()
+        self.failure_label = QLabel()
+        self.failure_label.setWordWrap(True)
+        self.failure_label.setStyleSheet("color: #c62828")
+        self.facts.addRow(self.tr("Taken:"), self.date_label)
+        self.facts.addRow(self.tr("Camera:"), self.camera_label)
+        self.facts.addRow(self.tr("Size:"), self.size_label)
+        self.facts.addRow(self.tr("Failed:"), self.failure_label)
+        panel.addLayout(self.facts)
 
-        path_label = QLabel(getattr(row, "display_path", row.path))
-        path_label.setWordWrap(True)
-        path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        panel.addWidget(path_label)
+        self.path_label = QLabel()
+        self.path_label.setWordWrap(True)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        panel.addWidget(self.path_label)
         self.show_folder_button = QPushButton(self.tr("Show in Folder"))
         self.show_folder_button.clicked.connect(self.show_in_folder)
         panel.addWidget(self.show_folder_button)
@@ -176,17 +179,41 @@ class PhotoViewer(QDialog):
         self.delete_button = QPushButton(self.tr("Remove from Library…"))
         self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.row.id))
         panel.addWidget(self.delete_button)
+        for button in (self.show_folder_button, self.remove_tag_button, self.delete_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+        # Shortcuts, not keyPressEvent: buttons would take Left/Right to move the focus, while
+        # the tag field keeps them for its cursor (a line edit overrides these shortcuts).
+        for key, step in ((Qt.Key.Key_Left, -1), (Qt.Key.Key_Right, 1)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.step_requested.emit(step))
 
         layout = QHBoxLayout(self)
         layout.addWidget(self.preview, 1)
         layout.addWidget(side)
         self.resize(1100, 680)
+        self.show_photo(row)
 
-        path = row.path
+    def show_photo(self, row: Any) -> None:
+        """Show ``row`` (another photo of the grid, or the same one again)."""
+        self.row = row
+        self.details = None
+        self.setWindowTitle(row.name)
+        self.date_label.setText(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
+        self.camera_label.setText(row.camera or self.tr("unknown"))
+        size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
+        self.size_label.setText(f"{size} · {row.size / 1e6:.1f} MB" if row.size else size)
+        self.failure_label.setText(engine_text(row.error))
+        self.facts.setRowVisible(self.failure_label, row.status == "failed")
+        self.path_label.setText(getattr(row, "display_path", row.path))
+        self.preview.set_image(None, self.tr("Loading…"))
+        path, photo_id = row.path, row.id
         run_task(
             lambda: load_preview(path),
-            self._on_preview,
-            lambda _m: self._on_preview(None),
+            lambda image: self._on_preview(image) if self.row.id == photo_id else None,
+            lambda _m: self._on_preview(None) if self.row.id == photo_id else None,
             pool_name="thumbs",
             priority=1,
         )
@@ -195,7 +222,10 @@ class PhotoViewer(QDialog):
     # --- loading --------------------------------------------------------------------------
     def reload_details(self) -> None:
         path, photo_id = self.library_path, self.row.id
-        run_task(lambda: data.photo_details(path, photo_id), self._on_details)
+        run_task(
+            lambda: data.photo_details(path, photo_id),
+            lambda details: self._on_details(details) if self.row.id == photo_id else None,
+        )
 
     def _on_preview(self, image: QImage | None) -> None:
         if image is None:

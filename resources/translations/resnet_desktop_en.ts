@@ -63,6 +63,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>Remove %n photo(s) from the album “%1”? They stay in the library.</source>
+        <translation>
+            <numerusform>Remove %n photo from the album “%1”? It stays in the library.</numerusform>
+            <numerusform>Remove %n photos from the album “%1”? They stay in the library.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Remove %n photo(s) from the library? The files stay on disk.</source>
         <translation>
             <numerusform>Remove %n photo from the library? The file stays on disk.</numerusform>

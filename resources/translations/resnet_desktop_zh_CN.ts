@@ -230,6 +230,28 @@
             <numerusform>%n 张无法读取（见“失败”）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Tagging with the offline EfficientNet-Lite0: the ResNet-18 weights are not installed. Settings (Ctrl+,) can download or import them.</source>
+        <translation>正在用离线的 EfficientNet-Lite0 打标签：尚未安装 ResNet-18 权重。可在“设置”(Ctrl+,)中下载或导入。</translation>
+    </message>
+    <message>
+        <source>“%1” is empty.
+Select photos in All Photos and drag them onto “%1” in the sidebar,
+or right-click them and choose Add to Album.</source>
+        <translation>“%1”是空的。
+在“所有照片”中选择照片，把它们拖到侧栏中的“%1”上，
+或右键单击它们并选择“添加到相册”。</translation>
+    </message>
+    <message>
+        <source>Remove from Album</source>
+        <translation>从相册中移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the album “%1”? They stay in the library.</source>
+        <translation>
+            <numerusform>要从相册“%1”中移除 %n 张照片吗？它们仍保留在图库中。</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>Remove %n photo(s) from the library? The files stay on disk.</source>
         <translation>
@@ -302,12 +324,16 @@
 <context>
     <name>PhotoDelegate</name>
     <message>
-        <source>Failed</source>
-        <translation>失败</translation>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
     </message>
     <message>
         <source>Tagging…</source>
         <translation>正在打标签…</translation>
+    </message>
+    <message>
+        <source>Not tagged yet</source>
+        <translation>尚未打标签</translation>
     </message>
     <message>
         <source>No confident label</source>
@@ -324,6 +350,33 @@
     <message>
         <source>Waiting to be tagged</source>
         <translation>等待打标签</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoMenu</name>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Add to Album</source>
+        <translation>添加到相册</translation>
+    </message>
+    <message>
+        <source>New Album…</source>
+        <translation>新建相册…</translation>
+    </message>
+    <message>
+        <source>Remove from Album “%1”</source>
+        <translation>从相册“%1”中移除</translation>
+    </message>
+    <message>
+        <source>Remove from Library…</source>
+        <translation>从图库中移除…</translation>
     </message>
 </context>
 <context>
@@ -610,6 +663,22 @@
     <message>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
+    </message>
+    <message>
+        <source>Download cancelled.</source>
+        <translation>下载已取消。</translation>
+    </message>
+    <message>
+        <source>Could not download: there is no internet connection. Connect and try again, or, if you have the file resnet18-f37072fd.pth, click Import File… beside Download.</source>
+        <translation>无法下载：没有网络连接。请连接网络后重试；如果您已有 resnet18-f37072fd.pth 文件，请点击“下载”旁边的“导入文件…”。</translation>
+    </message>
+    <message>
+        <source>Could not download: the download server did not answer. Try again later, or, if you have the file resnet18-f37072fd.pth, click Import File… beside Download.</source>
+        <translation>无法下载：下载服务器没有响应。请稍后重试；如果您已有 resnet18-f37072fd.pth 文件，请点击“下载”旁边的“导入文件…”。</translation>
+    </message>
+    <message>
+        <source>Could not download: %1 Or, if you have the file, click Import File….</source>
+        <translation>无法下载：%1 如果您已有该文件，也可以点击“导入文件…”。</translation>
     </message>
     <message>
         <source>Import ResNet-18 weights</source>

@@ -10,13 +10,32 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
 from resnet_desktop.gui.i18n import install_translators, interface_language
+from resnet_desktop.gui.photo_model import TopLabelRole
 from tests.fakes import ColourClassifier, make_photo
-from tests.gui.test_gui_window import GREEN, RED, colour_folder, drop, grid_rows, make_window, wait_idle
+from tests.gui.person import (
+    click_sidebar,
+    click_tile,
+    colour_folder,
+    drop_files,
+    make_window,
+    open_viewer,
+    tile_data,
+    tile_names,
+    wait_idle,
+)
 
 # Qt marks the QPoint constructor of QDragEnterEvent deprecated but offers no other one.
-pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDrag.*Event:DeprecationWarning")
 
-BLUE = (30, 30, 200)
+RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
+
+
+def drop(window, paths) -> None:
+    assert drop_files(window, paths)
+
+
+def grid_labels(window) -> set:
+    return set(tile_data(window, TopLabelRole))
 
 
 @pytest.fixture
@@ -48,8 +67,7 @@ def type_text(qtbot, widget, text: str) -> None:
 
 
 def tooltips(window) -> list[str]:
-    model = window.model
-    return [model.index(i).data(Qt.ItemDataRole.ToolTipRole) for i in range(model.rowCount())]
+    return tile_data(window, Qt.ItemDataRole.ToolTipRole)
 
 
 def sidebar_texts(window) -> list[str]:
@@ -65,7 +83,7 @@ def tagged(qtbot, tmp_path):
         (folder / "broken.jpg").write_text("this is not a JPEG")
         window = make_window(qtbot, ColourClassifier)
         drop(window, [folder])
-        wait_idle(qtbot, window)
+        wait_idle(qtbot, window, 5)
         return window
 
     return make
@@ -98,24 +116,22 @@ def test_labels_albums_and_status_are_chinese(qtbot, chinese, tagged):
 def test_search_in_either_language(qtbot, chinese, tagged, term, labels):
     window = tagged()
     type_text(qtbot, window.search_edit, term)
-    qtbot.waitUntil(lambda: {r.top_label for r in grid_rows(window)} == labels, timeout=5000)
+    qtbot.waitUntil(lambda: grid_labels(window) == labels, timeout=5000)
 
 
 def test_failed_view_and_viewer_speak_chinese(qtbot, chinese, tagged):
     window = tagged()
-    window.sidebar.select_key("builtin", "failed")
-    qtbot.waitUntil(lambda: [r.name for r in grid_rows(window)] == ["broken.jpg"], timeout=5000)
+    click_sidebar(qtbot, window, "失败")
+    qtbot.waitUntil(lambda: tile_names(window) == ["broken.jpg"], timeout=5000)
     (tip,) = tooltips(window)
     assert "失败：不是图片" in tip and "not an image" not in tip
 
-    window.sidebar.select_key("builtin", "all")
+    click_sidebar(qtbot, window, "所有照片")
     type_text(qtbot, window.search_edit, "咖啡")
-    qtbot.waitUntil(lambda: [r.top_label for r in grid_rows(window)] == ["espresso"], timeout=5000)
-    window.grid.setCurrentIndex(window.model.index(0))
-    window.grid.setFocus()
-    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
-    viewer = window._viewers[0]
-    qtbot.waitUntil(lambda: viewer.details is not None, timeout=5000)
+    qtbot.waitUntil(lambda: tile_data(window, TopLabelRole) == ["espresso"], timeout=5000)
+    click_tile(qtbot, window, 0)
+    viewer = open_viewer(qtbot, window, 0)
+    qtbot.waitUntil(lambda: any(w.text() == "浓缩咖啡" for w in viewer.findChildren(QLabel)), timeout=5000)
     names = [w.text() for w in viewer.findChildren(QLabel) if w.text() in ("浓缩咖啡", "斑纹猫", "跑车")]
     assert names[:1] == ["浓缩咖啡"] and len(names) == 3
     assert "浓缩咖啡" in [viewer.tag_list.item(i).text() for i in range(viewer.tag_list.count())]
@@ -131,9 +147,9 @@ def test_english_uses_plural_forms(qtbot, english, tmp_path):
     make_photo(tmp_path / "one" / "red.jpg", colour=RED)
     window = make_window(qtbot, ColourClassifier)
     drop(window, [tmp_path / "one"])
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window, 1)
     assert window.status_label.text() == "Tagged 1 photo"
-    assert grid_rows(window)[0].top_label == "tabby"
+    assert tile_data(window, TopLabelRole) == ["tabby"]
     assert "tabby (" in tooltips(window)[0]
 
 
