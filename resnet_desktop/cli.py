@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve", "learn", "suggest")
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "learn", "suggest")
 
 
 class CliError(Exception):
@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--cache-size", type=int, default=1024, help=_("answers kept by content hash (0: none)"))
     model_options(p)
+    from resnet_desktop import cli_xmp
+
+    cli_xmp.add_parser(sub)
     cli_teach.add_parsers(sub)
     return parser
 
@@ -171,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tag": cmd_tag,
         "models": cmd_models,
         "serve": cmd_serve,
+        "xmp": _cmd_xmp,
         "learn": cli_teach.cmd_learn,
         "suggest": cli_teach.cmd_suggest,
     }[args.command]
@@ -498,6 +502,17 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("  " + _("{rate:.1f} photos/s", rate=rate))
     for path, reason in summary.failed:
         print("  " + _("failed: {path}: {reason}", path=path, reason=translate(reason)))
+    if summary.tags_from_files or summary.sidecars_reread:
+        print(
+            "  "
+            + _(
+                "keywords in photos and XMP sidecars: {tags} new tags; sidecars changed since last read: {n}",
+                tags=summary.tags_from_files,
+                n=summary.sidecars_reread,
+            )
+        )
+    for _path, reason in summary.sidecar_problems:
+        print("  " + _("sidecar not read: {reason}", reason=translate(reason)))
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -658,6 +673,12 @@ def cmd_tag(args: argparse.Namespace) -> int:
     finally:
         library.close()
     return EXIT_OK
+
+
+def _cmd_xmp(args: argparse.Namespace) -> int:
+    from resnet_desktop import cli_xmp
+
+    return cli_xmp.run(args)
 
 
 # -- models ----------------------------------------------------------------------------------

@@ -231,6 +231,23 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_add_sidecars(db: sqlite3.Connection) -> None:
+    """XMP sidecars (core.xmp): the size and mtime of each photo's sidecar when it was last
+    read or written, so `index` re-reads a sidecar that changed without re-running the model,
+    and a digest of what was written, so an unchanged sidecar is not even parsed again."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE sidecars (
+            photo_id  INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+            size      INTEGER NOT NULL,
+            mtime_ns  INTEGER NOT NULL,
+            written   TEXT
+        )
+        """,
+    )
+
+
 def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
     """Labels a person teaches (core.teach): suggestions are their own rows, never tags."""
     _run_script(
@@ -257,7 +274,11 @@ def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
 
 
 #: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1, _migrate_add_suggestions]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_to_v1,
+    _migrate_add_sidecars,
+    _migrate_add_suggestions,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -621,6 +642,53 @@ class Library:
                     (photo_id, tag, state, now),
                 )
             self._refresh_derived(photo_id)
+
+    def import_tags(self, photo_id: int, tags: Iterable[str], source: str = "file") -> list[str]:
+        """Add keywords found in a photo or its sidecar as the person's tags (they came from a
+        person, in another program). A tag the person already decided on here, added or
+        removed, is left as it is; returns the tags that were new."""
+        now = _now()
+        added: list[str] = []
+        with self.transaction():
+            for tag in dict.fromkeys(t.strip() for t in tags if t and t.strip()):
+                cur = self._db.execute(
+                    "INSERT INTO tags (photo_id, tag, source, state, created_at) "
+                    "VALUES (?, ?, ?, 'added', ?) ON CONFLICT (photo_id, tag) DO NOTHING",
+                    (photo_id, tag, source, now),
+                )
+                if cur.rowcount:
+                    added.append(tag)
+            if added:
+                self._refresh_derived(photo_id)
+        return added
+
+    def sidecar_states(self) -> dict[int, tuple[int, int]]:
+        """photo id -> (size, mtime_ns) of its XMP sidecar when last read or written."""
+        return {i: (s, m) for i, s, m in self._db.execute("SELECT photo_id, size, mtime_ns FROM sidecars")}
+
+    def sidecar_written(self, photo_id: int) -> tuple[int, int, str] | None:
+        """(size, mtime_ns, digest of the content) of the sidecar as the app last wrote it."""
+        r = self._db.execute(
+            "SELECT size, mtime_ns, written FROM sidecars WHERE photo_id = ? AND written IS NOT NULL",
+            (photo_id,),
+        ).fetchone()
+        return (r[0], r[1], r[2]) if r else None
+
+    def set_sidecar_state(
+        self, photo_id: int, state: tuple[int, int] | None, written: str | None = None
+    ) -> None:
+        """Record the sidecar's (size, mtime_ns) (None: it has none) and, after a write, the
+        digest of what was written."""
+        with self.transaction():
+            if state is None:
+                self._db.execute("DELETE FROM sidecars WHERE photo_id = ?", (photo_id,))
+            else:
+                self._db.execute(
+                    "INSERT INTO sidecars (photo_id, size, mtime_ns, written) SELECT id, ?, ?, ? FROM photos "
+                    "WHERE id = ? ON CONFLICT (photo_id) DO UPDATE SET size = excluded.size, "
+                    "mtime_ns = excluded.mtime_ns, written = excluded.written",
+                    (int(state[0]), int(state[1]), written, photo_id),
+                )
 
     # ---------------------------------------------------------------- reads
 

@@ -60,6 +60,10 @@ class IndexSummary:
     cancelled: bool = False
     elapsed_s: float = 0.0
     model: str | None = None
+    # keywords in the photos and their XMP sidecars, read into the person's tags (core.xmp)
+    tags_from_files: int = 0
+    sidecars_reread: int = 0
+    sidecar_problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -246,6 +250,8 @@ class Indexer:
                     library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel
                 )
             if not cancel.is_set():
+                self._read_keywords(library, jobs, known, summary)
+            if not cancel.is_set():
                 missing = [i for i in self._vanished_here if i not in self._moved_ids]
                 if missing:
                     with library.transaction():
@@ -262,6 +268,24 @@ class Indexer:
             summary.elapsed_s = time.monotonic() - started
             library.close()
         return summary
+
+    @staticmethod
+    def _read_keywords(
+        library: Library,
+        jobs: list[_Job],
+        known: list[tuple[PhotoRow, str, os.stat_result]],
+        summary: IndexSummary,
+    ) -> None:
+        """Keywords of the photos just indexed (embedded and in sidecars), and of known photos
+        whose sidecar alone changed, become the person's tags; the model does not run again."""
+        from resnet_desktop.core import xmp
+
+        report = xmp.reread_changed(
+            library, [(row.id, path) for row, path, _ in known], embedded_for={job.photo_id for job in jobs}
+        )
+        summary.tags_from_files = report.tags_added
+        summary.sidecars_reread = report.reread
+        summary.sidecar_problems = report.problems
 
     def _plan(
         self,

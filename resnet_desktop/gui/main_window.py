@@ -47,6 +47,7 @@ from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
 from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
+from resnet_desktop.gui.sidecars import SidecarWriter
 from resnet_desktop.gui.suggestions_view import SuggestionsView, TeachController
 from resnet_desktop.gui.thumbnails import ThumbnailProvider
 from resnet_desktop.gui.widgets import ElidedLabel, VisibleRows
@@ -240,6 +241,9 @@ class MainWindow(QMainWindow):
         self.indexer.finished.connect(self._on_index_finished)
         self.indexer.error.connect(self._on_index_error)
         self.model_notice.connect(self._on_model_notice)
+        self.sidecars = SidecarWriter(self.settings, lambda: self.library_path, self)
+        self.sidecars.message.connect(lambda text: self.status_label.setText(text))
+        self.indexer.photos_done.connect(self.sidecars.photos_changed)
 
         self._build_ui()
         self._build_menus()
@@ -673,6 +677,7 @@ class MainWindow(QMainWindow):
 
         viewer = PhotoViewer(self.library_path, row, self)
         viewer.tags_changed.connect(lambda _id: self._after_write())
+        viewer.tags_changed.connect(lambda photo_id: self.sidecars.photos_changed([photo_id]))
         viewer.delete_requested.connect(lambda pid, v=viewer: self._delete_from_viewer(pid, v))
         viewer.step_requested.connect(lambda step, v=viewer: self._step_viewer(v, step))
         viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
@@ -878,8 +883,9 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self)
         dialog.weights_changed.connect(self._on_weights_changed)
+        sidecars_were_on = self.settings.xmp_sidecars
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
-            self.apply_settings()
+            self.apply_settings(sidecars_were_on)
         return dialog
 
     def _forget_classifier(self) -> None:
@@ -893,7 +899,9 @@ class MainWindow(QMainWindow):
             self.tr("New model weights are ready. File > Re-tag Library tags your photos with them.")
         )
 
-    def apply_settings(self) -> None:
+    def apply_settings(self, sidecars_were_on: bool = True) -> None:
+        if self.settings.xmp_sidecars and not sidecars_were_on:
+            self.sidecars.write_all()
         self.model.confidence_threshold = self.settings.confidence_threshold
         self.model.repaint_all()
         self._forget_classifier()
@@ -934,6 +942,7 @@ class MainWindow(QMainWindow):
         for viewer in list(self._viewers):
             viewer.close()
         self.indexer.shutdown(1000)
+        self.sidecars.stop()
         self.teacher.shutdown()
         tasks.shutdown()
         self.settings.sync()

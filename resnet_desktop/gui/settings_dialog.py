@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from resnet_desktop.gui import data
 from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
+from resnet_desktop.gui.sidecars import SidecarSettingsBox
 from resnet_desktop.gui.tasks import run_task
 
 
@@ -151,6 +152,8 @@ class SettingsDialog(QDialog):
         self.threads_spin.setValue(settings.decode_threads)
         view_form.addRow(self.tr("Decoding threads:"), self.threads_spin)
         layout.addWidget(view_box)
+        self.sidecar_box = SidecarSettingsBox(settings)
+        layout.addWidget(self.sidecar_box)
 
         self.button_box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -365,6 +368,7 @@ class SettingsDialog(QDialog):
         s.confidence_threshold = self.threshold_spin.value() / 100.0
         s.decode_threads = self.threads_spin.value()
         s.int8 = self.int8_check.isChecked() and self.int8_check.isEnabled()
+        self.sidecar_box.save(s)
         s.sync()
         super().accept()
 

@@ -94,4 +94,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>SidecarWriter</name>
+    <message numerus="yes">
+        <source>%n sidecar(s) not written: %1</source>
+        <translation>
+            <numerusform>%n sidecar not written: %1</numerusform>
+            <numerusform>%n sidecars not written: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sidecar(s) of photos in read-only folders written to %1</source>
+        <translation>
+            <numerusform>%n sidecar of a photo in a read-only folder written to %1</numerusform>
+            <numerusform>%n sidecars of photos in read-only folders written to %1</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

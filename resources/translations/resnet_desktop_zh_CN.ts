@@ -753,6 +753,64 @@ or right-click them and choose Add to Album.</source>
     </message>
 </context>
 <context>
+    <name>SidecarSettingsBox</name>
+    <message>
+        <source>Sidecars</source>
+        <translation>附属文件</translation>
+    </message>
+    <message>
+        <source>Write labels to XMP sidecars</source>
+        <translation>将标签写入 XMP 附属文件</translation>
+    </message>
+    <message>
+        <source>Your tags and the model&apos;s labels go to NAME.EXT.xmp beside each photo, where digiKam, darktable and Lightroom read them. Photos are never modified.</source>
+        <translation>您的标签和模型的标签写入每张照片旁的 NAME.EXT.xmp，digiKam、darktable 和 Lightroom 会读取它们。照片本身永远不会被修改。</translation>
+    </message>
+    <message>
+        <source>none: sidecars of read-only folders are not written</source>
+        <translation>无：不为只读文件夹写入附属文件</translation>
+    </message>
+    <message>
+        <source>Mirror folder</source>
+        <translation>镜像文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Choose mirror folder</source>
+        <translation>选择镜像文件夹</translation>
+    </message>
+    <message>
+        <source>For read-only folders:</source>
+        <translation>只读文件夹：</translation>
+    </message>
+    <message>
+        <source>Mirror folder for sidecars</source>
+        <translation>附属文件的镜像文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>SidecarWriter</name>
+    <message numerus="yes">
+        <source>%n sidecar(s) not written: %1</source>
+        <translation>
+            <numerusform>%n 个附属文件未写入：%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sidecar(s) of photos in read-only folders written to %1</source>
+        <translation>
+            <numerusform>只读文件夹中照片的 %n 个附属文件已写入 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sidecars not written: %1</source>
+        <translation>附属文件未写入：%1</translation>
+    </message>
+</context>
+<context>
     <name>SuggestionsView</name>
     <message>
         <source>Stop Learning</source>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -65,12 +66,19 @@ def test_english_locale_keeps_the_english_text(qapp):
     assert QCoreApplication.translate("EmptyState", "Drop photos here") == "Drop photos here"
 
 
+def qt_tool(name: str) -> str:
+    """PySide6's own lupdate/lrelease: beside this Python (a venv's bin/, even when not on PATH)."""
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} comes with PySide6 but is missing here: pip install -e '.[test]'")
+    return found
+
+
 def test_every_gui_string_is_translated(tmp_path):
     """Re-extract the strings from the code: a new tr() without a translation fails here."""
     assert unfinished(TS) == []
-    lupdate = shutil.which("pyside6-lupdate")
-    if lupdate is None:
-        pytest.skip("pyside6-lupdate is not on PATH")
+    lupdate = qt_tool("pyside6-lupdate")
     fresh = tmp_path / TS.name
     shutil.copy(TS, fresh)
     gui = Path(__file__).resolve().parents[2] / "resnet_desktop" / "gui"
@@ -84,7 +92,7 @@ def test_every_gui_string_is_translated(tmp_path):
     assert messages(fresh) == messages(TS)  # no string missing, none left over
     qm = TS.with_suffix(".qm")
     assert qm.is_file()
-    lrelease = shutil.which("pyside6-lrelease")
+    lrelease = qt_tool("pyside6-lrelease")
     if lrelease:  # the shipped .qm is the .ts compiled (someone ran lrelease after editing)
         built = tmp_path / qm.name
         subprocess.run([lrelease, str(TS), "-qm", str(built)], check=True, capture_output=True, timeout=60)
@@ -93,9 +101,7 @@ def test_every_gui_string_is_translated(tmp_path):
 
 def test_english_plural_forms_are_complete(tmp_path):
     """Every "%n" string has its English singular and plural ("Tagged 1 photo", "Tagged 2 photos")."""
-    lupdate = shutil.which("pyside6-lupdate")
-    if lupdate is None:
-        pytest.skip("pyside6-lupdate is not on PATH")
+    lupdate = qt_tool("pyside6-lupdate")
     fresh = tmp_path / EN_TS.name
     shutil.copy(EN_TS, fresh)
     gui = Path(__file__).resolve().parents[2] / "resnet_desktop" / "gui"
