@@ -19,16 +19,13 @@ from resnet_desktop.core.resources import resource_path
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / "resnet_desktop" / "cli.py"
-<<<<<<< HEAD
+# what writes to a person's terminal
 TERMINAL = (
     CLI,
     REPO / "resnet_desktop" / "serve.py",
+    REPO / "resnet_desktop" / "cli_xmp.py",
     REPO / "resnet_desktop" / "cli_teach.py",
-)  # to a terminal
-=======
-# what writes to a person's terminal
-TERMINAL = (CLI, REPO / "resnet_desktop" / "serve.py", REPO / "resnet_desktop" / "cli_xmp.py")
->>>>>>> main
+)
 
 
 def run(*args, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:

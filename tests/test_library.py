@@ -101,19 +101,6 @@ def test_migration_ladder_backs_up_then_upgrades(tmp_path, monkeypatch):
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         db.execute("UPDATE photos SET rating = 5")
 
-<<<<<<< HEAD
-    old = len(library_module.MIGRATIONS)
-    monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, to_v2])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", old + 1)
-    with Library(path) as lib:
-        assert lib.predictions(photo_id)[0].label == "tabby"
-    raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == old + 1
-    assert raw.execute("SELECT rating FROM photos").fetchone()[0] == 5
-    raw.close()
-    backup = sqlite3.connect(tmp_path / f"lib.sqlite3.bak-v{old}")
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == old
-=======
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, to_next])
     monkeypatch.setattr(library_module, "SCHEMA_VERSION", current + 1)
     with Library(path) as lib:
@@ -124,7 +111,6 @@ def test_migration_ladder_backs_up_then_upgrades(tmp_path, monkeypatch):
     raw.close()
     backup = sqlite3.connect(tmp_path / f"lib.sqlite3.bak-v{current}")
     assert backup.execute("PRAGMA user_version").fetchone()[0] == current
->>>>>>> main
     assert backup.execute("SELECT count(*) FROM predictions").fetchone()[0] == 1
     backup.close()
 
@@ -139,21 +125,12 @@ def test_failed_migration_leaves_file_unchanged(tmp_path, monkeypatch):
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         raise RuntimeError("boom")
 
-    old = len(library_module.MIGRATIONS)
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, broken])
-<<<<<<< HEAD
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", old + 1)
-    with pytest.raises(LibraryError, match=f"from schema {old} to {old + 1} failed"):
-        Library(path)
-    raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == old
-=======
     monkeypatch.setattr(library_module, "SCHEMA_VERSION", current + 1)
     with pytest.raises(LibraryError, match=f"from schema {current} to {current + 1} failed"):
         Library(path)
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == current
->>>>>>> main
     columns = {r[1] for r in raw.execute("PRAGMA table_info(photos)")}
     assert "rating" not in columns
     assert raw.execute("SELECT count(*) FROM photos").fetchone()[0] == 1
