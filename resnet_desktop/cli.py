@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from resnet_desktop import __version__, cli_teach
+from resnet_desktop import __version__, cli_similar, cli_teach
 from resnet_desktop.core.messages import current_language, ngettext, translate
 from resnet_desktop.core.messages import gettext as _
 
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "learn", "suggest")
+COMMANDS = (
+    "classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "similar", "duplicates",
+    "learn", "suggest",
+)  # fmt: skip
 
 
 class CliError(Exception):
@@ -124,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
     m.add_argument("--weights", metavar="FILE")
+    cli_similar.add_parsers(sub)
 
     p = sub.add_parser(
         "serve", help=_("the recognition service: POST /predict and a web page, on this computer")
@@ -173,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "albums": cmd_albums,
         "tag": cmd_tag,
         "models": cmd_models,
+        "similar": cli_similar.cmd_similar,
+        "duplicates": cli_similar.cmd_duplicates,
         "serve": cmd_serve,
         "xmp": _cmd_xmp,
         "learn": cli_teach.cmd_learn,

@@ -248,6 +248,27 @@ def _migrate_add_sidecars(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_similar(db: sqlite3.Connection) -> None:
+    """Similar photos and duplicates (core.embeddings, core.duplicates): a generation counter
+    that every change to the embeddings, or to which photos exist, bumps (so a cached matrix
+    knows it is stale, across threads and processes), and a fingerprint per photo content."""
+    bump = "BEGIN UPDATE generations SET value = value + 1 WHERE name = 'embeddings'; END"
+    for statement in (
+        "CREATE TABLE generations (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+        "INSERT INTO generations (name, value) VALUES ('embeddings', 0)",
+        f"CREATE TRIGGER embeddings_gen_insert AFTER INSERT ON embeddings {bump}",
+        f"CREATE TRIGGER embeddings_gen_delete AFTER DELETE ON embeddings {bump}",
+        f"CREATE TRIGGER embeddings_gen_update AFTER UPDATE ON embeddings {bump}",
+        f"CREATE TRIGGER photos_gen_delete AFTER DELETE ON photos {bump}",
+        "CREATE TRIGGER photos_gen_change AFTER UPDATE OF status, path, content_hash ON photos "
+        "WHEN old.status IS NOT new.status OR old.path IS NOT new.path "
+        f"OR old.content_hash IS NOT new.content_hash {bump}",
+        "CREATE TABLE fingerprints (content_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+        "data BLOB NOT NULL, sharpness REAL) WITHOUT ROWID",
+    ):
+        db.execute(statement)
+
+
 def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
     """Labels a person teaches (core.teach): suggestions are their own rows, never tags."""
     _run_script(
@@ -277,6 +298,7 @@ def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_v1,
     _migrate_add_sidecars,
+    _migrate_similar,
     _migrate_add_suggestions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -938,22 +960,6 @@ class Library:
         return self.photos(rule=rule, sort=sort, limit=limit)
 
     # ---------------------------------------------------------------- taught labels (core.teach)
-
-    def embedding_models(self) -> list[tuple[str, int]]:
-        """Models that made stored embeddings, with how many photos each, most first."""
-        rows = self._db.execute(
-            "SELECT e.model, count(*) AS n FROM embeddings e JOIN photos ph ON ph.id = e.photo_id "
-            "WHERE ph.status != 'missing' GROUP BY e.model ORDER BY n DESC, e.model"
-        ).fetchall()
-        return [(m, n) for m, n in rows]
-
-    def embedding_blobs(self, model: str) -> list[tuple[int, int, bytes]]:
-        """(photo id, dim, float16 bytes) of every photo (not missing) embedded by ``model``."""
-        return self._db.execute(
-            "SELECT e.photo_id, e.dim, e.vector FROM embeddings e JOIN photos ph ON ph.id = e.photo_id "
-            "WHERE e.model = ? AND ph.status != 'missing' ORDER BY e.photo_id",
-            (model,),
-        ).fetchall()
 
     def user_tag_rows(self) -> list[tuple[int, str, str]]:
         """Every decision a person made on a tag: (photo id, tag, 'added' | 'removed')."""

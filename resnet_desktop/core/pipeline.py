@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resnet_desktop.core.duplicates import fingerprint, store_fingerprint
 from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
 from resnet_desktop.core.library import Library, PhotoRow
 
@@ -88,6 +89,7 @@ class _Decoded:
     camera: str | None = None
     error: str | None = None
     moved_from: int | None = None
+    fingerprint: tuple[bytes, float] | None = None  # core.duplicates: near copies
 
 
 class _JobQueue:
@@ -407,6 +409,7 @@ class Indexer:
                     height=photo.height,
                     taken_at=photo.taken_at,
                     camera=photo.camera,
+                    fingerprint=fingerprint(photo.image),
                 )
             except PhotoError as exc:
                 return _Decoded(job, error=exc.reason)
@@ -495,6 +498,8 @@ class Indexer:
                         predictions=result.predictions,
                         embedding=result.embedding,
                     )
+                    if item.fingerprint is not None and item.content_hash:
+                        store_fingerprint(library, item.content_hash, *item.fingerprint)
                     if job.retag:
                         summary.retagged += 1
                     else:

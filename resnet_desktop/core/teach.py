@@ -38,7 +38,6 @@ import hashlib
 import json
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -197,22 +196,22 @@ class Suggestion:
 
 def current_model(lib: Library) -> str | None:
     """The model whose embeddings cover most photos: the one suggestions are learned on."""
-    models = lib.embedding_models()
-    return models[0][0] if models else None
+    from resnet_desktop.core import embeddings
+
+    return embeddings.default_model(lib)
 
 
 def load_embeddings(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
-    """(photo ids, float32 matrix one row per photo) of the photos ``model`` embedded."""
+    """(photo ids, float32 matrix one row per photo) of the photos ``model`` embedded, through
+    core.embeddings (cached until the library's embeddings generation moves)."""
     import numpy as np
 
-    rows = lib.embedding_blobs(model)
-    if not rows:
+    from resnet_desktop.core import embeddings
+
+    matrix = embeddings.load(lib, model)
+    if not len(matrix):
         return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
-    dim = Counter(r[1] for r in rows).most_common(1)[0][0]
-    rows = [r for r in rows if r[1] == dim]
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(len(rows), dim)
-    return ids, matrix.astype(np.float32)
+    return np.asarray(matrix.ids), matrix.vectors.astype(np.float32)
 
 
 def _features(matrix: np.ndarray) -> np.ndarray:
@@ -229,8 +228,10 @@ def _features(matrix: np.ndarray) -> np.ndarray:
 
 def signature(lib: Library) -> str:
     """Changes whenever training would see something new: tags, rejections, embeddings, model."""
+    from resnet_desktop.core import embeddings
+
     digest = hashlib.sha256()
-    digest.update(repr(lib.embedding_models()).encode())
+    digest.update(repr((embeddings.generation(lib), current_model(lib))).encode())
     digest.update(repr(lib.user_tag_rows()).encode())
     digest.update(repr(lib.rejected_suggestions()).encode())
     return digest.hexdigest()

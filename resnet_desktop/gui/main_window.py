@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from resnet_desktop import APP_NAME
 from resnet_desktop.core.resources import resource_path
-from resnet_desktop.gui import data, tasks
+from resnet_desktop.gui import data, similar_view, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.i18n import engine_text
@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
 
         self._build_ui()
         self._build_menus()
+        self.similar = similar_view.install(self)  # Find Similar, the Duplicates view
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(lambda: self.refresh(reset=True))
@@ -620,6 +621,8 @@ class MainWindow(QMainWindow):
         elif result.plan is None or not self.model.apply_merge(result.plan):
             self.model.merge_rows(result.rows, keep_order=True)  # the grid changed meanwhile
         self._pending_reset = False
+        if self.similar.showing_duplicates():
+            return  # the Duplicates view is on screen; the grid was kept up to date behind it
         if result.partial:  # the first screen is up: fetch the whole album, appended in order
             self.stack.setCurrentWidget(self.grid)
             self.refresh()
@@ -679,6 +682,7 @@ class MainWindow(QMainWindow):
         viewer.tags_changed.connect(lambda _id: self._after_write())
         viewer.tags_changed.connect(lambda photo_id: self.sidecars.photos_changed([photo_id]))
         viewer.delete_requested.connect(lambda pid, v=viewer: self._delete_from_viewer(pid, v))
+        viewer.find_similar_requested.connect(self.similar.find_similar)  # the photo shown now
         viewer.step_requested.connect(lambda step, v=viewer: self._step_viewer(v, step))
         viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
         self._viewers.append(viewer)
@@ -722,6 +726,8 @@ class MainWindow(QMainWindow):
         )
         album = self.source.key if self.source.kind == "manual" else None
         menu = photo_menu(self.grid, self._album_names, album, actions)
+        after_open = menu.actions()[2] if len(menu.actions()) > 2 else None  # after Open, Show in Folder
+        similar_view.add_find_similar(menu, self.similar, self.model.row_at(index.row()), after_open)
         menu.exec(self.grid.viewport().mapToGlobal(pos))
         menu.deleteLater()
 

@@ -90,6 +90,7 @@ class Sidebar(QTreeWidget):
             ("failed", self.tr("Failed")),
         ):
             self._add(lib, ViewSource("builtin", key, title, builtin_rule(key)), counts.get(key))
+        self._add(lib, ViewSource("duplicates", "duplicates", self.tr("Duplicates")), None)
         if data is not None and data.folders:
             section = self._section("folders", self.tr("Folders"))
             for node in folder_tree(data.folders):

@@ -105,6 +105,7 @@ class PhotoViewer(QDialog):
 
     tags_changed = Signal(int)  # photo id whose tags were edited
     delete_requested = Signal(int)
+    find_similar_requested = Signal(int)  # photo id
     step_requested = Signal(int)  # -1 previous photo, +1 next photo (the window answers with show_photo)
 
     def __init__(self, library_path: str, row: Any, parent: QWidget | None = None) -> None:
@@ -151,6 +152,9 @@ class PhotoViewer(QDialog):
         self.show_folder_button = QPushButton(self.tr("Show in Folder"))
         self.show_folder_button.clicked.connect(self.show_in_folder)
         panel.addWidget(self.show_folder_button)
+        self.find_similar_button = QPushButton(self.tr("Find Similar"))
+        self.find_similar_button.clicked.connect(lambda: self.find_similar_requested.emit(self.row.id))
+        panel.addWidget(self.find_similar_button)
 
         tags_heading = QLabel(self.tr("Tags"))
         tags_heading.setStyleSheet("font-weight: bold")

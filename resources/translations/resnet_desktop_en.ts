@@ -2,6 +2,30 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>DuplicatesView</name>
+    <message numerus="yes">
+        <source>%n group(s) of copies</source>
+        <translation>
+            <numerusform>%n group of copies</numerusform>
+            <numerusform>%n groups of copies</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n file(s) to the trash?</source>
+        <translation>
+            <numerusform>Move %n file to the trash?</numerusform>
+            <numerusform>Move %n files to the trash?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library?</source>
+        <translation>
+            <numerusform>Remove %n photo from the library?</numerusform>
+            <numerusform>Remove %n photos from the library?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>LabelWords</name>
     <message numerus="yes">
         <source>A rough estimate: its examples show only %n different picture(s).</source>
@@ -108,6 +132,16 @@
         <translation>
             <numerusform>%n sidecar of a photo in a read-only folder written to %1</numerusform>
             <numerusform>%n sidecars of photos in read-only folders written to %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SimilarDialog</name>
+    <message numerus="yes">
+        <source>%n similar photo(s), most similar first</source>
+        <translation>
+            <numerusform>%n similar photo, most similar first</numerusform>
+            <numerusform>%n similar photos, most similar first</numerusform>
         </translation>
     </message>
 </context>

@@ -2,6 +2,169 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>DuplicatesView</name>
+    <message>
+        <source>Include similar shots (bursts)</source>
+        <translation>包括相似的照片（连拍）</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Give the kept photo the others&apos; tags and albums</source>
+        <translation>把其他照片的标签和相册合并到保留的照片</translation>
+    </message>
+    <message>
+        <source>Keep This One</source>
+        <translation>保留这张</translation>
+    </message>
+    <message>
+        <source>Remove Others from Library</source>
+        <translation>从图库移除其他照片</translation>
+    </message>
+    <message>
+        <source>Move Others to Trash…</source>
+        <translation>把其他照片移到回收站…</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>正在查找重复照片…</translation>
+    </message>
+    <message>
+        <source>Could not look for duplicates: %1</source>
+        <translation>无法查找重复照片：%1</translation>
+    </message>
+    <message>
+        <source>Reading photos for comparison: %1 of %2</source>
+        <translation>正在读取照片以便比较：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Reading photos the model has not seen: %1 of %2</source>
+        <translation>正在读取模型未见过的照片：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Exact copies (the same file)</source>
+        <translation>完全相同的副本（同一文件）</translation>
+    </message>
+    <message>
+        <source>Near copies (edited, resized or re-saved)</source>
+        <translation>近似副本（编辑、缩放或重新保存）</translation>
+    </message>
+    <message>
+        <source>Similar shots (one moment)</source>
+        <translation>相似的照片（同一时刻）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n group(s) of copies</source>
+        <translation>
+            <numerusform>%n 组副本</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No duplicates found.</source>
+        <translation>没有找到重复照片。</translation>
+    </message>
+    <message>
+        <source>Keep %1: %2</source>
+        <translation>保留 %1：%2</translation>
+    </message>
+    <message>
+        <source>has your tags or albums</source>
+        <translation>有你的标签或相册</translation>
+    </message>
+    <message>
+        <source>sharpest</source>
+        <translation>最清晰</translation>
+    </message>
+    <message>
+        <source>oldest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <source>first added</source>
+        <translation>最先添加</translation>
+    </message>
+    <message>
+        <source>largest file (least compressed)</source>
+        <translation>文件最大（压缩最少）</translation>
+    </message>
+    <message>
+        <source>chosen by you</source>
+        <translation>由你选择</translation>
+    </message>
+    <message>
+        <source>largest (%1)</source>
+        <translation>尺寸最大（%1）</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n file(s) to the trash?</source>
+        <translation>
+            <numerusform>把 %n 个文件移到回收站？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+
+You can restore them from the trash. %2 is kept.</source>
+        <translation>%1
+
+可以从回收站恢复它们。%2 会保留。</translation>
+    </message>
+    <message>
+        <source>Remove from Library</source>
+        <translation>从图库移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library?</source>
+        <translation>
+            <numerusform>从图库移除 %n 张照片？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+
+The files stay on disk. %2 is kept.</source>
+        <translation>%1
+
+文件仍保留在磁盘上。%2 会保留。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Not moved:
+%1</source>
+        <translation>未移动：
+%1</translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <source>Drop photos here</source>
@@ -414,6 +577,10 @@ or right-click them and choose Add to Album.</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
+        <source>Find Similar</source>
+        <translation>查找相似照片</translation>
+    </message>
+    <message>
         <source>Tags</source>
         <translation>标记</translation>
     </message>
@@ -724,6 +891,10 @@ or right-click them and choose Add to Album.</source>
         <translation>失败</translation>
     </message>
     <message>
+        <source>Duplicates</source>
+        <translation>重复照片</translation>
+    </message>
+    <message>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
@@ -808,6 +979,43 @@ or right-click them and choose Add to Album.</source>
     <message>
         <source>Sidecars not written: %1</source>
         <translation>附属文件未写入：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SimilarController</name>
+    <message>
+        <source>Find Similar</source>
+        <translation>查找相似照片</translation>
+    </message>
+</context>
+<context>
+    <name>SimilarDialog</name>
+    <message>
+        <source>Photos Like %1</source>
+        <extracomment>set when the main window closes: long work (fingerprints, embeddings) stops between photos</extracomment>
+        <translation>与 %1 相似的照片</translation>
+    </message>
+    <message>
+        <source>Looking for similar photos…</source>
+        <translation>正在查找相似照片…</translation>
+    </message>
+    <message>
+        <source>Could not compare: %1</source>
+        <translation>无法比较：%1</translation>
+    </message>
+    <message>
+        <source>Reading photos the model has not seen: %1 of %2</source>
+        <translation>正在读取模型未见过的照片：%1 / %2</translation>
+    </message>
+    <message>
+        <source>There is no other photo to compare with.</source>
+        <translation>没有其他照片可以比较。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n similar photo(s), most similar first</source>
+        <translation>
+            <numerusform>%n 张相似照片，最相似的在前</numerusform>
+        </translation>
     </message>
 </context>
 <context>
