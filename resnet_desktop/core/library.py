@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shlex
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,6 +31,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from resnet_desktop.core.dates import sort_date
 
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "ok", "failed", "missing")
@@ -61,6 +62,12 @@ class PhotoRow:
     model: str | None
     top_label: str | None
     top_probability: float | None
+    #: The person's own tags, in the order they were added (shown before any model label).
+    user_tags: tuple[str, ...] = ()
+    #: Set by core.search on a search result: the label or tag that matched, and the label's
+    #: probability (None when a person's tag matched).
+    match: str | None = None
+    match_confidence: float | None = None
 
     @property
     def name(self) -> str:
@@ -118,22 +125,6 @@ def _path_columns(raw: bytes) -> tuple[bytes, bytes, str]:
 def _now() -> str:
     """UTC timestamp in the one format the library stores (sorts and compares as text)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _sort_date(taken_at: str | None, mtime_ns: int | None) -> str | None:
-    """The date a photo sorts and filters by: EXIF capture time, else the file's mtime (local)."""
-    if taken_at:
-        text = taken_at.strip().replace(" ", "T")
-        if re.match(r"\d{4}:\d{2}:\d{2}", text):  # raw EXIF "2024:05:01 12:00:00"
-            text = text[:10].replace(":", "-") + text[10:]
-        if re.match(r"\d{4}-\d{2}-\d{2}", text):
-            return text[:19]
-    if mtime_ns:
-        try:
-            return datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%dT%H:%M:%S")
-        except (OverflowError, OSError, ValueError):
-            return None
-    return None
 
 
 # --------------------------------------------------------------------------- schema
@@ -309,7 +300,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _PHOTO_COLUMNS = (
     "ph.id, ph.path, ph.size, ph.mtime_ns, ph.content_hash, ph.width, ph.height, ph.taken_at, "
-    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, ph.top_label, ph.top_probability"
+    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, ph.top_label, ph.top_probability, "
+    "(SELECT group_concat(t.tag, char(31)) FROM (SELECT tag FROM tags WHERE photo_id = ph.id "
+    "AND state = 'added' ORDER BY created_at, tag) t)"
 )
 _PHOTO_FROM = "photos ph"
 
@@ -322,7 +315,7 @@ _ORDER = {
 
 
 def _row(r: Sequence[Any]) -> PhotoRow:
-    return PhotoRow(r[0], os.fsdecode(r[1]), *r[2:])
+    return PhotoRow(r[0], os.fsdecode(r[1]), *r[2:15], tuple(r[15].split("\x1f")) if r[15] else ())
 
 
 class Library:
@@ -458,7 +451,7 @@ class Library:
                         *_path_columns(raw),
                         int(size),
                         int(mtime_ns),
-                        _sort_date(None, mtime_ns),
+                        sort_date(None, mtime_ns),
                         now,
                     ),
                 )
@@ -529,7 +522,7 @@ class Library:
                     taken_at,
                     camera,
                     model,
-                    _sort_date(taken_at, mtime_ns),
+                    sort_date(taken_at, mtime_ns),
                     _now(),
                     photo_id,
                 ),
@@ -589,7 +582,7 @@ class Library:
             if mtime_ns is not None:
                 self._db.execute(
                     "UPDATE photos SET sort_date = ? WHERE id = ? AND taken_at IS NULL",
-                    (_sort_date(None, mtime_ns), photo_id),
+                    (sort_date(None, mtime_ns), photo_id),
                 )
 
     def move(self, photo_id: int, new_path: PathLike, size: int, mtime_ns: int) -> None:
@@ -628,7 +621,7 @@ class Library:
                     *_path_columns(raw),
                     int(size),
                     int(mtime_ns),
-                    _sort_date(None, mtime_ns),
+                    sort_date(None, mtime_ns),
                     photo_id,
                 ),
             )
@@ -797,6 +790,10 @@ class Library:
     ) -> int:
         where, params = self._where(rule, search, min_confidence)
         return self._db.execute(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """A read-only SELECT for core modules that explain results (core.search)."""
+        return self._db.execute(sql, list(params)).fetchall()
 
     def predictions(self, photo_id: int) -> list[StoredPrediction]:
         rows = self._db.execute(

@@ -41,7 +41,7 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui import data, similar_view, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
-from resnet_desktop.gui.i18n import engine_text
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.indexing import IndexController
 from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
 from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
@@ -633,19 +633,28 @@ class MainWindow(QMainWindow):
         elif result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
         elif not result.rows and result.total_in_library > 0:
-            self.no_match.setText(self._no_match_text())
+            self.no_match.setText(self._no_match_text(result.suggestions))
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.grid)
         self.grid_refreshed.emit()
 
-    def _no_match_text(self) -> str:
-        if self.source.kind == "manual" and not self.search_edit.text().strip():
+    def _no_match_text(self, suggestions: list[str]) -> str:
+        """An empty album invites a drag; a search says what it searched and offers the nearest labels."""
+        search = self.search_edit.text().strip()
+        if self.source.kind == "manual" and not search:
             return self.tr(
                 "“%1” is empty.\nSelect photos in All Photos and drag them onto “%1” in the sidebar,\n"
                 "or right-click them and choose Add to Album."
             ).replace("%1", self.source.title)
-        return self.tr("No photos match.")
+        if not search:
+            return self.tr("No photos match.")
+        text = self.tr("No photos match “%1”.").replace("%1", search)
+        if suggestions:
+            text += "\n" + self.tr("Nearest labels: %1").replace(
+                "%1", ", ".join(label_text(s) for s in suggestions)
+            )
+        return text
 
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
@@ -666,6 +675,7 @@ class MainWindow(QMainWindow):
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
+            self.sidebar.min_confidence = self.settings.confidence_threshold
             self._album_names = [a.name for a in sidebar_data.albums if a.kind != "smart"]
             self.sidebar.populate(sidebar_data)
 
@@ -838,6 +848,7 @@ class MainWindow(QMainWindow):
             getattr(album, "name", ""),
             getattr(album, "rule", None),
             getattr(self, "known_labels", None),
+            threshold=self.settings.confidence_threshold,
         )
         accepted = dialog.exec() == RuleEditorDialog.DialogCode.Accepted
         # read in the GUI thread: the write runs in a worker, which must not touch widgets

@@ -406,6 +406,14 @@ or right-click them and choose Add to Album.</source>
 或右键单击它们并选择“添加到相册”。</translation>
     </message>
     <message>
+        <source>No photos match “%1”.</source>
+        <translation>没有与“%1”匹配的照片。</translation>
+    </message>
+    <message>
+        <source>Nearest labels: %1</source>
+        <translation>最接近的标签：%1</translation>
+    </message>
+    <message>
         <source>Remove from Album</source>
         <translation>从相册中移除</translation>
     </message>
@@ -501,6 +509,10 @@ or right-click them and choose Add to Album.</source>
     <message>
         <source>No confident label</source>
         <translation>没有可信的标签</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -605,12 +617,28 @@ or right-click them and choose Add to Album.</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
+        <source>Below your confidence threshold</source>
+        <translation>低于你设置的置信度阈值</translation>
+    </message>
+    <message>
+        <source>Not this: remove the label from this photo</source>
+        <translation>不是这个：从这张照片移除此标签</translation>
+    </message>
+    <message>
+        <source>Remove label %1</source>
+        <translation>移除标签 %1</translation>
+    </message>
+    <message>
         <source>Tagged by %1</source>
         <translation>由 %1 打标签</translation>
     </message>
     <message>
-        <source>  (yours)</source>
-        <translation>  （您添加的）</translation>
+        <source>%1 (file date; the photo has no EXIF date)</source>
+        <translation>%1（文件日期；照片没有 EXIF 日期）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
     <message>
         <source>Suggested: %1</source>
