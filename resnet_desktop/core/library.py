@@ -260,11 +260,37 @@ def _migrate_similar(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
+    """Labels a person teaches (core.teach): suggestions are their own rows, never tags."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE suggestions (
+            photo_id     INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            label        TEXT    NOT NULL COLLATE NOCASE,
+            probability  REAL    NOT NULL,
+            model        TEXT    NOT NULL,
+            state        TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'rejected')),
+            created_at   TEXT    NOT NULL,
+            PRIMARY KEY (label, photo_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX suggestions_photo ON suggestions (photo_id, state);
+        CREATE TABLE taught_labels (
+            label       TEXT PRIMARY KEY COLLATE NOCASE,
+            report      TEXT NOT NULL,
+            trained_at  TEXT NOT NULL
+        );
+        CREATE TABLE teach_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+    )
+
+
 #: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_v1,
     _migrate_add_sidecars,
     _migrate_similar,
+    _migrate_add_suggestions,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1044,6 +1070,115 @@ class Library:
             raise KeyError(f"no album named {name!r}")
         rule = {"album": album.name} if album.kind == "manual" else album.rule
         return self.photos(rule=rule, sort=sort, limit=limit)
+
+    # ---------------------------------------------------------------- taught labels (core.teach)
+
+    def user_tag_rows(self) -> list[tuple[int, str, str]]:
+        """Every decision a person made on a tag: (photo id, tag, 'added' | 'removed')."""
+        return self._db.execute("SELECT photo_id, tag, state FROM tags ORDER BY photo_id, tag").fetchall()
+
+    def rejected_suggestions(self) -> list[tuple[int, str]]:
+        return self._db.execute(
+            "SELECT photo_id, label FROM suggestions WHERE state = 'rejected' ORDER BY label, photo_id"
+        ).fetchall()
+
+    def replace_suggestions(
+        self, label: str, model: str, scored: Iterable[tuple[int, float]], report: str
+    ) -> None:
+        """A label's fresh training: its open suggestions and report replace the old ones.
+        Rejections stay: a photo the person rejected is never suggested that label again."""
+        now = _now()
+        with self.transaction():
+            self._db.execute("DELETE FROM suggestions WHERE label = ? AND state = 'open'", (label,))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO suggestions (photo_id, label, probability, model, state, created_at) "
+                "VALUES (?, ?, ?, ?, 'open', ?)",
+                [(int(i), label, float(p), model, now) for i, p in scored],
+            )
+            self._db.execute(
+                "INSERT INTO taught_labels (label, report, trained_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (label) DO UPDATE SET report = excluded.report, "
+                "trained_at = excluded.trained_at, label = excluded.label",
+                (label, report, now),
+            )
+
+    def forget_taught_labels(self, keep: Iterable[str]) -> None:
+        """Drop reports and open suggestions of labels no longer taught (rejections stay)."""
+        keep = {k.lower() for k in keep}
+        with self.transaction():
+            for (label,) in self._db.execute("SELECT label FROM taught_labels").fetchall():
+                if label.lower() not in keep:
+                    self._db.execute("DELETE FROM taught_labels WHERE label = ?", (label,))
+                    self._db.execute("DELETE FROM suggestions WHERE label = ? AND state = 'open'", (label,))
+
+    def taught_reports(self) -> list[tuple[str, str, str]]:
+        """(label, report JSON, trained_at) of every taught label, by label."""
+        return self._db.execute(
+            "SELECT label, report, trained_at FROM taught_labels ORDER BY label COLLATE NOCASE"
+        ).fetchall()
+
+    def open_suggestions(
+        self, label: str | None = None, photo_id: int | None = None, limit: int | None = None
+    ) -> list[tuple[int, str, float]]:
+        """(photo id, label, probability), best first, leaving out photos that carry the label
+        as a person's tag (added or removed) and photos no longer on disk."""
+        where = ["s.state = 'open'", "ph.status != 'missing'"]
+        params: list[Any] = []
+        if label is not None:
+            where.append("s.label = ?")
+            params.append(label)
+        if photo_id is not None:
+            where.append("s.photo_id = ?")
+            params.append(photo_id)
+        sql = (
+            "SELECT s.photo_id, s.label, s.probability "
+            "FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
+            f"WHERE {' AND '.join(where)} AND NOT EXISTS (SELECT 1 FROM tags t "
+            "WHERE t.photo_id = s.photo_id AND t.tag = s.label) ORDER BY s.probability DESC, s.photo_id"
+        )
+        return self._db.execute(*self._page(sql, params, limit, 0)).fetchall()
+
+    def suggestion_counts(self) -> dict[str, int]:
+        """Open suggestions per label, counted as open_suggestions() lists them."""
+        rows = self._db.execute(
+            "SELECT s.label, count(*) FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
+            "WHERE s.state = 'open' AND ph.status != 'missing' AND NOT EXISTS (SELECT 1 FROM tags t "
+            "WHERE t.photo_id = s.photo_id AND t.tag = s.label) GROUP BY s.label"
+        ).fetchall()
+        return dict(rows)
+
+    def accept_suggestions(self, label: str, photo_ids: Iterable[int]) -> None:
+        """The person confirms: the label becomes their tag on those photos."""
+        with self.transaction():
+            for photo_id in photo_ids:
+                self.set_user_tags(photo_id, add=[label])
+                self._db.execute(
+                    "DELETE FROM suggestions WHERE label = ? AND photo_id = ?", (label, photo_id)
+                )
+
+    def reject_suggestions(self, label: str, photo_ids: Iterable[int], model: str = "") -> None:
+        """The person says no: kept for good (never suggested again; a negative when training)."""
+        now = _now()
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO suggestions (photo_id, label, probability, model, state, created_at) "
+                "SELECT id, ?, 0, ?, 'rejected', ? FROM photos WHERE id = ? "
+                "ON CONFLICT (label, photo_id) DO UPDATE SET state = 'rejected', "
+                "created_at = excluded.created_at",
+                [(label, model, now, int(i)) for i in photo_ids],
+            )
+
+    def teach_value(self, key: str) -> str | None:
+        r = self._db.execute("SELECT value FROM teach_state WHERE key = ?", (key,)).fetchone()
+        return r[0] if r else None
+
+    def set_teach_value(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO teach_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
 
 def split_terms(search: str) -> list[str]:
