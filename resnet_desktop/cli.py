@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from resnet_desktop import __version__, cli_similar
+from resnet_desktop import __version__, cli_similar, cli_teach
 from resnet_desktop.core.messages import current_language, ngettext, translate
 from resnet_desktop.core.messages import gettext as _
 
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "similar", "duplicates")
+COMMANDS = (
+    "classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "similar", "duplicates",
+    "learn", "suggest",
+)  # fmt: skip
 
 
 class CliError(Exception):
@@ -168,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     from resnet_desktop import cli_xmp
 
     cli_xmp.add_parser(sub)
+    cli_teach.add_parsers(sub)
     return parser
 
 
@@ -198,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "duplicates": cli_similar.cmd_duplicates,
         "serve": cmd_serve,
         "xmp": _cmd_xmp,
+        "learn": cli_teach.cmd_learn,
+        "suggest": cli_teach.cmd_suggest,
     }[args.command]
     import sqlite3
 

@@ -25,6 +25,7 @@ TERMINAL = (
     REPO / "resnet_desktop" / "serve.py",
     REPO / "resnet_desktop" / "cli_xmp.py",
     REPO / "resnet_desktop" / "cli_similar.py",
+    REPO / "resnet_desktop" / "cli_teach.py",
 )
 
 

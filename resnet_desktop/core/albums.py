@@ -9,7 +9,8 @@ a term matches an ImageNet label containing it as a whole word ("cat" -> "Persia
 category named by it ("dog" -> all 118 breeds), or a tag the user added. Chinese words match
 the Chinese names the same way (core.names: 咖啡 -> espresso, 动物 -> Animals). Terms are resolved to
 class indices in Python first, so the database only ever looks up integers in an index.
-A label the user removed from a photo never matches that photo.
+A label the user removed from a photo never matches that photo. A label a person taught
+(core.teach) also matches the photos it is suggested for: they are suggested, not confirmed.
 """
 
 from __future__ import annotations
@@ -78,7 +79,13 @@ def term_condition(term: str, min_confidence: float = 0.0, *, correlated: bool =
         parts.append(sql)
     user, params_user = tag_condition(term)
     parts.append(f"ph.id IN (SELECT t.photo_id FROM tags t WHERE t.state = 'added' AND ({user}))")
-    return " OR ".join(parts), params + params_user
+    # a taught label's open suggestions (core.teach) match it too, unless the person decided
+    parts.append(
+        "ph.id IN (SELECT s.photo_id FROM suggestions s WHERE s.state = 'open' AND s.label = ? "
+        "AND s.probability >= ? AND NOT EXISTS (SELECT 1 FROM tags t2 WHERE t2.photo_id = s.photo_id "
+        "AND t2.tag = s.label AND t2.state = 'removed'))"
+    )
+    return " OR ".join(parts), params + params_user + [term.strip(), float(min_confidence)]
 
 
 def tag_condition(term: str) -> tuple[str, list]:

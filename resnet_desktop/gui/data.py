@@ -134,6 +134,7 @@ class SidebarData:
     categories: list[tuple[str, dict, int]] = field(default_factory=list)  # name, rule, count
     albums: list[Any] = field(default_factory=list)
     album_counts: dict[str, int] = field(default_factory=dict)  # album name -> photos in it
+    taught: list[tuple[Any, int]] = field(default_factory=list)  # teach.LabelReport, open suggestions
 
 
 def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int = 8) -> SidebarData:
@@ -152,6 +153,7 @@ def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int
         for album in data.albums:
             rule = album.rule if album.kind == "smart" else {"album": album.name}
             data.album_counts[album.name] = lib.count(rule=rule)
+        data.taught = taught_labels(lib)
     finally:
         lib.close()
     return data
@@ -161,7 +163,11 @@ def photo_details(library_path: str, photo_id: int) -> dict:
     lib = Library(library_path)
     try:
         row = lib.get(photo_id)
-        details = {"predictions": lib.predictions(photo_id), "tags": lib.tags(photo_id)}
+        details = {
+            "predictions": lib.predictions(photo_id),
+            "tags": lib.tags(photo_id),
+            "suggestions": [(label, p) for _id, label, p in lib.open_suggestions(photo_id=photo_id)],
+        }
     finally:
         lib.close()
     from resnet_desktop.core.dates import taken_date
@@ -233,6 +239,54 @@ def remove_from_album(library_path: str, name: str, ids: list[int]) -> None:
         lib.close()
 
 
+# --- labels a person teaches (core.teach) ----------------------------------------------------
+
+
+def taught_labels(lib: Library) -> list[tuple[Any, int]]:
+    """Each taught label's report with its number of open suggestions."""
+    from resnet_desktop.core import teach
+
+    counts = {label.lower(): n for label, n in lib.suggestion_counts().items()}
+    return [(r, counts.get(r.label.lower(), 0)) for r in teach.reports(lib)]
+
+
+@dataclass
+class SuggestionQueue:
+    report: Any  # teach.LabelReport, or None when the label is no longer taught
+    rows: list[Any]  # PhotoRows showing the suggested label and its probability
+
+
+def suggestion_queue(library_path: str, label: str) -> SuggestionQueue:
+    """A label's open suggestions as grid rows: the tile shows "boat 87%", best first."""
+    import dataclasses
+
+    from resnet_desktop.core import teach
+
+    lib = Library(library_path)
+    try:
+        report = next((r for r in teach.reports(lib) if r.label.lower() == label.lower()), None)
+        rows = []
+        for photo_id, name, probability in lib.open_suggestions(label=label):
+            row = lib.get(photo_id)
+            if row is not None:
+                rows.append(dataclasses.replace(row, top_label=name, top_probability=probability))
+    finally:
+        lib.close()
+    return SuggestionQueue(report, rows)
+
+
+def review_suggestions(library_path: str, label: str, ids: list[int], accept: bool) -> None:
+    """Accept (the label becomes the person's tag) or reject (kept for good) suggestions."""
+    lib = Library(library_path)
+    try:
+        if accept:
+            lib.accept_suggestions(label, ids)
+        else:
+            lib.reject_suggestions(label, ids)
+    finally:
+        lib.close()
+
+
 def pending_paths(library_path: str) -> list[str]:
     """Photos recorded but not tagged yet (a run stopped or closed early): resumed at start."""
     lib = Library(library_path)
@@ -240,3 +294,23 @@ def pending_paths(library_path: str) -> list[str]:
         return [row.path for row in lib.photos(rule={"status": "pending"})]
     finally:
         lib.close()
+
+
+@dataclass
+class LearnResult:
+    reports: list[Any]
+    cancelled: bool
+
+
+def learn_if_stale(library_path: str, cancel: Any) -> LearnResult | None:
+    """Train the taught labels when tags, rejections, photos or the model changed (a worker)."""
+    from resnet_desktop.core import teach
+
+    lib = Library(library_path)
+    try:
+        if not teach.is_stale(lib):
+            return None
+        reports = teach.learn(lib, cancel=cancel)
+    finally:
+        lib.close()
+    return LearnResult(reports, cancel.is_set())

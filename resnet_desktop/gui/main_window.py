@@ -48,6 +48,7 @@ from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
 from resnet_desktop.gui.sidecars import SidecarWriter
+from resnet_desktop.gui.suggestions_view import SuggestionsView, TeachController
 from resnet_desktop.gui.thumbnails import ThumbnailProvider
 from resnet_desktop.gui.widgets import ElidedLabel, VisibleRows
 
@@ -323,6 +324,17 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.empty_state)
         self.stack.addWidget(self.no_match)
+        self.suggestions_view = SuggestionsView(lambda: self.library_path, self.thumbnails)
+        self.suggestions_view.changed.connect(self._after_write)
+        self.suggestions_view.open_requested.connect(self._open_row)
+        self.stack.addWidget(self.suggestions_view)
+        self.teacher = TeachController(lambda: self.library_path, self)
+        self.teacher.started.connect(
+            lambda: self.suggestions_view.set_learning(True, self.tr("Learning your labels…"))
+        )
+        self.teacher.finished.connect(self._on_learned)
+        self.teacher.failed.connect(lambda m: self.suggestions_view.set_learning(False, m))
+        self.suggestions_view.cancel_button.clicked.connect(self.teacher.cancel)
 
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -450,6 +462,7 @@ class MainWindow(QMainWindow):
             self._library_ready = True
             self.refresh(reset=True)
             self.refresh_sidebar()
+            self.teacher.request(0)
             # Photos a stopped run left pending are tagged now, with whatever was asked for.
             tasks.run_task(lambda: data.pending_paths(library), resume, lambda _m: resume([]))
 
@@ -512,6 +525,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText(text)
         self.refresh(reset=False)
         self.refresh_sidebar()
+        self.teacher.request()
 
     def _set_tagging(self, running: bool) -> None:
         """Pending tiles say "Tagging…" only while a run is on."""
@@ -540,6 +554,10 @@ class MainWindow(QMainWindow):
     # --- the grid -------------------------------------------------------------------------
     def set_source(self, source: ViewSource) -> None:
         self.source = source
+        if source.kind == "suggestions":
+            self.stack.setCurrentWidget(self.suggestions_view)
+            self.suggestions_view.show_label(source.key)
+            return
         self.refresh(reset=True)
 
     def set_zoom(self, side: int) -> None:
@@ -648,7 +666,9 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         self._total_in_library = result.total_in_library
-        if result.total_in_library == 0 and not self.indexer.running:
+        if self.source.kind == "suggestions":
+            pass  # the review queue stays in front
+        elif result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
         elif not result.rows and result.total_in_library > 0:
             self.no_match.setText(self._no_match_text(result.suggestions))
@@ -701,9 +721,11 @@ class MainWindow(QMainWindow):
     def open_viewer(self, index) -> None:
         if not index.isValid():
             return
+        self._open_row(self.model.row_at(index.row()))
+
+    def _open_row(self, row: Any) -> None:
         from resnet_desktop.gui.viewer import PhotoViewer
 
-        row = self.model.row_at(index.row())
         viewer = PhotoViewer(self.library_path, row, self)
         viewer.tags_changed.connect(lambda _id: self._after_write())
         viewer.tags_changed.connect(lambda photo_id: self.sidecars.photos_changed([photo_id]))
@@ -809,6 +831,19 @@ class MainWindow(QMainWindow):
 
     def _after_write(self) -> None:
         self.refresh(reset=False)
+        self.refresh_sidebar()
+        self.teacher.request()
+
+    def _on_learned(self, result: Any) -> None:
+        """Taught labels were (re)learned in the background: show the new suggestions."""
+        if result is None:
+            self.suggestions_view.set_learning(False)
+            return
+        text = self.tr("Learned %n label(s).", "", sum(r.status == "ready" for r in result.reports))
+        if result.cancelled:
+            text = self.tr("Stopped learning; it resumes after the next change.")
+        self.suggestions_view.set_learning(False, text)
+        self.suggestions_view.reload()
         self.refresh_sidebar()
 
     def _on_write_error(self, message: str) -> None:
@@ -963,6 +998,7 @@ class MainWindow(QMainWindow):
             viewer.close()
         self.indexer.shutdown(1000)
         self.sidecars.stop()
+        self.teacher.shutdown()
         tasks.shutdown()
         self.settings.sync()
         super().closeEvent(event)

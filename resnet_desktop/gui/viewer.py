@@ -172,6 +172,13 @@ class PhotoViewer(QDialog):
         self.tag_list = QListWidget()
         self.tag_list.setMaximumHeight(140)
         panel.addWidget(self.tag_list)
+        # a label the person taught (core.teach) suggests itself here; it is not a tag until accepted
+        self.suggested_label = QLabel()
+        self.suggested_label.setObjectName("suggestedLabel")
+        self.suggested_label.setWordWrap(True)
+        self.suggested_label.setStyleSheet("color: #1565c0")
+        self.suggested_label.hide()
+        panel.addWidget(self.suggested_label)
         add_row = QHBoxLayout()
         self.tag_edit = QLineEdit()
         self.tag_edit.setPlaceholderText(self.tr("Add a tag…"))
@@ -308,6 +315,13 @@ class PhotoViewer(QDialog):
                     .replace("%1", text)
                     .replace("%2", source if source == "EXIF" else "EXIF " + source)
                 )
+        suggested = details.get("suggestions") or []
+        self.suggested_label.setText(
+            self.tr("Suggested: %1").replace(
+                "%1", ", ".join(f"{label} {round(p * 100)}%" for label, p in suggested)
+            )
+        )
+        self.suggested_label.setVisible(bool(suggested))
 
     # --- actions --------------------------------------------------------------------------
     def tag_names(self) -> list[str]:
