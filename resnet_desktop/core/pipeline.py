@@ -399,7 +399,9 @@ class Indexer:
             raise
         finally:
             summary.cancelled = summary.cancelled or cancel.is_set()
-            if summary.indexed or summary.retagged or summary.moved or summary.missing:
+            if not summary.cancelled and (
+                summary.indexed or summary.retagged or summary.moved or summary.missing
+            ):
                 try:
                     library.optimize()  # the query planner's statistics follow the library's growth
                 except Exception:  # noqa: BLE001 - statistics are an optimisation, never a failure
