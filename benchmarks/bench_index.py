@@ -25,6 +25,7 @@ ResNet-18 runs with generated weights (its speed does not depend on their values
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -206,12 +207,16 @@ def torch_eager_rate(weights: Path, batch: int, channels_last: bool) -> float:
         return batch * 4 / timed(lambda: [net(x) for _ in range(4)], repeat=3)
 
 
-def naive_rate(files: list[Path], weights: Path) -> float:
-    """Full decode, torchvision's reference transform, torch eager, batch 1, one thread."""
+def naive_rate(files: list[Path], weights: Path, threads: int | None = None) -> float:
+    """The seed's loop as a person would run it: full decode, torchvision's reference
+    transform, torch eager, batch 1, with torch's default number of threads (``threads``
+    pins it, for comparison with earlier figures that used one thread)."""
     import torch
     import torchvision
 
-    torch.set_num_threads(1)
+    default = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
     net = torchvision.models.resnet18()
     net.load_state_dict(torch.load(weights, weights_only=True))
     net.eval()
@@ -224,7 +229,7 @@ def naive_rate(files: list[Path], weights: Path) -> float:
                     net(transform(im.convert("RGB")).unsqueeze(0))
 
     seconds = timed(run, repeat=1)
-    torch.set_num_threads(CORES)
+    torch.set_num_threads(default)
     return len(files) / seconds
 
 
@@ -267,13 +272,113 @@ def peak_memory_mb(files: list[Path], count: int, workdir: Path, weights: Path) 
         f"sys.argv = {argv!r}\n"
         "from resnet_desktop.cli import main\n"
         "code = main(sys.argv[1:])\n"
-        "print('maxrss_kb', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:  # this process's own peak (ru_maxrss also counts the parent's, inherited at spawn)\n"
+        "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+        "except OSError:\n"
+        "    pass\n"
+        "print('maxrss_kb', peak)\n"
         "sys.exit(code)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
     kb = next(int(line.split()[1]) for line in out.stdout.splitlines() if line.startswith("maxrss_kb"))
     return kb / 1024
+
+
+def small_photos(root: Path, count: int) -> Path:
+    """``count`` small JPEGs (64x48, each different) under ``root``, 1,000 per folder."""
+    folder = root / f"small-{count}"
+    marker = folder / ".done"
+    if marker.exists():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    rng = np.random.default_rng(count)
+    print(f"writing {count:,} small photos ...", flush=True)
+    for i in range(count):
+        sub = folder / f"{i // 1000:03d}"
+        if i % 1000 == 0:
+            sub.mkdir(parents=True)
+        pixels = rng.integers(0, 255, (48, 64, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(sub / f"IMG_{i:06d}.jpg", quality=70)
+    marker.touch()
+    return folder
+
+
+MEMORY_CHILD = r"""
+import json, resource, sys, time
+import numpy as np
+from resnet_desktop.core.pipeline import Indexer
+
+folder, library, weights, stand_in = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1"
+if stand_in:
+    from resnet_desktop.core.classify import Prediction, Result
+
+    class StandIn:
+        # Everything the pipeline does except the network: same input size, free inference.
+        model, backend, input_size, resize_side = "stand-in", "none", 224, 256
+
+        def preprocess(self, image):
+            x = np.asarray(image.convert("RGB").resize((224, 224)), dtype=np.float32) / 255.0
+            return np.ascontiguousarray(x.transpose(2, 0, 1))
+
+        def infer(self, batch, top_k=3):
+            return [Result([Prediction(1, 281, "tabby", 0.9)], np.zeros(512, np.float32)) for _ in batch]
+
+    classifier = StandIn()
+else:
+    from resnet_desktop.core.classify import load_classifier
+    classifier = load_classifier("resnet18", weights)[0]
+from resnet_desktop.core.paths import thumbnail_dir
+from resnet_desktop.core.thumbs import ThumbCache
+t = time.perf_counter()
+s = Indexer(library, lambda: classifier, thumbs=ThumbCache(thumbnail_dir())).run([folder])
+try:  # this process's own peak: ru_maxrss would include the parent's, inherited at spawn
+    with open("/proc/self/status") as status:
+        rss = next(int(line.split()[1]) for line in status if line.startswith("VmHWM")) / 1024
+except OSError:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out = {"seconds": time.perf_counter() - t, "indexed": s.indexed, "unchanged": s.unchanged, "maxrss_mb": rss}
+print(json.dumps(out))
+"""
+
+
+def memory_at_scale(count: int, workdir: Path, weights: Path, stand_in: bool) -> dict:
+    """Peak RSS of one process indexing ``count`` small photos, then re-running over them unchanged."""
+    folder = small_photos(workdir, count)
+    lib = workdir / f"small-{count}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{lib}{suffix}").unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    argv = [sys.executable, "-c", MEMORY_CHILD, str(folder), str(lib), str(weights), "1" if stand_in else "0"]
+    result = {}
+    for run in ("first", "again"):  # each in its own process, so each has its own peak
+        out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True)
+        result[run] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def report_memory(args: argparse.Namespace, weights: Path) -> None:
+    counts = [int(n) for n in args.memory_files.split(",") if n.strip()]
+    results = {}
+    for n in counts:
+        stand_in = args.stand_in
+        results[n] = (stand_in, memory_at_scale(n, args.workdir, weights, stand_in))
+        r = results[n][1]
+        what = "pipeline with a stand-in for the network" if stand_in else "ResNet-18 (ONNX Runtime)"
+        first, again = r["first"], r["again"]
+        print(
+            f"{n:>7,} small photos, {what}: indexed {first['indexed']:,} in {first['seconds']:.1f} s, "
+            f"peak RSS {first['maxrss_mb']:.0f} MB; unchanged re-run: {again['unchanged']:,} unchanged "
+            f"in {again['seconds']:.1f} s, peak RSS {again['maxrss_mb']:.0f} MB",
+            flush=True,
+        )
+    base = {stand_in: r["first"]["maxrss_mb"] for n, (stand_in, r) in sorted(results.items(), reverse=True)}
+    for n, (stand_in, r) in results.items():
+        print(
+            f"  peak RSS at {n:,} / at the smallest size with the same classifier: "
+            f"{r['first']['maxrss_mb'] / base[stand_in]:.2f}  (goal <= 1.3; < 500 MB at 100,000)"
+        )
 
 
 # -- main ------------------------------------------------------------------------------------
@@ -290,6 +395,18 @@ def main() -> int:
     parser.add_argument(
         "--memory", type=int, default=0, metavar="N", help="measure peak RSS indexing N photos"
     )
+    parser.add_argument(
+        "--memory-files",
+        default="",
+        metavar="N,N",
+        help="peak RSS indexing N small generated photos, and the unchanged re-run (e.g. 1000,100000)",
+    )
+    parser.add_argument(
+        "--stand-in",
+        action="store_true",
+        help="--memory-files with a free stand-in for the network: the pipeline's own memory, fast",
+    )
+    parser.add_argument("--only-memory", action="store_true", help="skip the speed measurements")
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench")
     args = parser.parse_args()
     if args.quick:
@@ -302,7 +419,6 @@ def main() -> int:
 
     from resnet_desktop.core.classify import load_classifier
 
-    corpus = build_corpus(args.workdir / "corpus", args.large, args.hd, args.png)
     weights = args.workdir / "resnet18-generated.pth"
     if not weights.exists():
         torch.manual_seed(0)
@@ -312,6 +428,11 @@ def main() -> int:
         return load_classifier("resnet18", weights, backend="onnx")[0]
 
     print(f"machine: {CORES} cores, torch {torch.__version__}")
+    if args.memory_files:
+        report_memory(args, weights)
+    if args.only_memory:
+        return 0
+    corpus = build_corpus(args.workdir / "corpus", args.large, args.hd, args.png)
     peak = machine_peak_gflops()
     peak_rate = peak / RESNET18_GFLOP
     rows: list[tuple[str, str]] = []
@@ -352,9 +473,11 @@ def main() -> int:
     bound_large = 1 / (1 / dec_large + 1 / onnx_rate)
     bound_hd = 1 / (1 / dec_hd + 1 / onnx_rate)
     naive = naive_rate(corpus["large"][:8], weights)
-    rows.append(("end-to-end index, 4000x3000", f"{e2e_large:.1f} photos/s (bound {bound_large:.1f})"))
-    rows.append(("end-to-end index, 1920x1080", f"{e2e_hd:.1f} photos/s (bound {bound_hd:.1f})"))
-    rows.append(("naive pipeline, 4000x3000", f"{naive:.1f} photos/s"))
+    naive_one = naive_rate(corpus["large"][:8], weights, threads=1)
+    rows.append(("end-to-end index, 4000x3000", f"{e2e_large:.1f} photos/s (estimate {bound_large:.1f})"))
+    rows.append(("end-to-end index, 1920x1080", f"{e2e_hd:.1f} photos/s (estimate {bound_hd:.1f})"))
+    rows.append(("naive pipeline, 4000x3000, torch default threads", f"{naive:.1f} photos/s"))
+    rows.append(("naive pipeline, 4000x3000, pinned to 1 thread", f"{naive_one:.1f} photos/s"))
     if args.memory:
         rss = peak_memory_mb(corpus["large"], args.memory, args.workdir, weights)
         rows.append((f"peak RSS indexing {args.memory} x 4000x3000", f"{rss:.0f} MB (goal < 1024)"))
@@ -365,9 +488,16 @@ def main() -> int:
         print(f"{k:<{width}}  {v}")
     print()
     print("ratios (same run):")
-    print(f"  end-to-end / bound, 4000x3000     {e2e_large / bound_large:.2f}   (goal >= 0.90)")
-    print(f"  end-to-end / bound, 1920x1080     {e2e_hd / bound_hd:.2f}")
-    print(f"  end-to-end / naive, 4000x3000     {e2e_large / naive:.1f}x  (goal >= 3x)")
+    print(f"  end-to-end / estimate, 4000x3000  {e2e_large / bound_large:.2f}   (goal >= 0.90)")
+    print(f"  end-to-end / estimate, 1920x1080  {e2e_hd / bound_hd:.2f}")
+    print(
+        f"  end-to-end / naive, 4000x3000     {e2e_large / naive:.1f}x  (goal >= 3x; torch's default threads)"
+    )
+    print(f"  end-to-end / naive pinned to 1    {e2e_large / naive_one:.1f}x  (how it was reported before)")
+    print(
+        "  (estimate = 1 / (1/decode + 1/inference), each measured alone on all cores: an estimate of\n"
+        "   what the two stages can do together, not a proven bound)"
+    )
     print(f"  ONNX fp32 / measured peak         {onnx_rate / peak_rate:.2f}")
     print(f"  ONNX fp32 / 136 img/s (issue)     {onnx_rate / 136:.2f}   (goal >= 0.90)")
     print(f"  ONNX INT8 / fp32                  {int8_rate / onnx_rate:.1f}x  (opt-in: `models quantize`)")

@@ -554,6 +554,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     if summary.indexed + summary.retagged and summary.elapsed_s > 0:
         rate = (summary.indexed + summary.retagged) / summary.elapsed_s
         print("  " + _("{rate:.1f} photos/s", rate=rate))
+    elif summary.unchanged and not (summary.moved or summary.cancelled):
+        print(
+            "  "
+            + ngettext(
+                "Nothing to tag: the {n} photo is unchanged (only its size and modification time "
+                "were checked; it was not opened).",
+                "Nothing to tag: all {n} photos are unchanged (only their size and modification "
+                "time were checked; no photo was opened).",
+                summary.unchanged,
+            )
+        )
     for path, reason in summary.failed:
         print("  " + _("failed: {path}: {reason}", path=path, reason=translate(reason)))
     if summary.tags_from_files or summary.sidecars_reread:

@@ -102,6 +102,7 @@ def test_index_search_tag_and_albums(capsys, tmp_path, album_folder):
 
     code, out, _ = cli(capsys, "--library", lib, "index", album_folder)
     assert "Indexed 0, unchanged 4" in out
+    assert "Nothing to tag: all 4 photos are unchanged" in out and "no photo was opened" in out
 
     code, out, _ = cli(capsys, "--library", lib, "search", "cat", "--json")
     assert code == 0

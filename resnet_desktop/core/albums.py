@@ -49,9 +49,6 @@ BUILTIN_ALBUMS: dict[str, dict] = {
     "failed": {"status": "failed"},
 }
 
-# predictions.hidden marks a label the user removed from that photo (kept in sync by Library).
-_REMOVED = "p.hidden = 0"
-
 
 def _class_names() -> tuple[str, ...]:
     return search.class_names()
@@ -66,18 +63,20 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def term_condition(term: str, min_confidence: float = 0.0) -> tuple[str, list]:
-    """SQL over ``ph`` true when the photo matches one search term (see module docstring)."""
+def term_condition(term: str, min_confidence: float = 0.0, *, correlated: bool = False) -> tuple[str, list]:
+    """SQL over ``ph`` true when the photo matches one search term (see module docstring).
+
+    ``correlated``: per-photo EXISTS lookups instead of gathering matching ids (see
+    ``library.classes_condition``); both select the same photos.
+    """
+    from resnet_desktop.core.library import classes_condition
+
     classes = term_classes(term)
     parts: list[str] = []
     params: list[Any] = []
     if classes:
-        listed = ",".join(str(int(i)) for i in sorted(classes))
-        parts.append(
-            f"ph.id IN (SELECT p.photo_id FROM predictions p WHERE p.class_index IN ({listed}) "
-            f"AND p.probability >= ? AND {_REMOVED})"
-        )
-        params.append(float(min_confidence))
+        sql, params = classes_condition(classes, min_confidence, correlated=correlated)
+        parts.append(sql)
     user, params_user = tag_condition(term)
     parts.append(f"ph.id IN (SELECT t.photo_id FROM tags t WHERE t.state = 'added' AND ({user}))")
     # a taught label's open suggestions (core.teach) match it too, unless the person decided
@@ -141,8 +140,10 @@ def validate_rule(rule: Any) -> None:
     compile_rule(rule)
 
 
-def compile_rule(rule: Any) -> tuple[str, list]:
-    """Rule dict -> (SQL condition over ``photos ph``, parameters). ValueError if invalid."""
+def compile_rule(rule: Any, *, correlated: bool = False) -> tuple[str, list]:
+    """Rule dict -> (SQL condition over ``photos ph``, parameters). ValueError if invalid.
+
+    ``correlated``: label terms as per-photo lookups (see ``term_condition``)."""
     if rule is None:
         return "1", []
     if not isinstance(rule, dict):
@@ -164,10 +165,10 @@ def compile_rule(rule: Any) -> tuple[str, list]:
     any_terms = _terms("labels_any", rule["labels_any"]) if "labels_any" in rule else []
     all_terms = _terms("labels_all", rule["labels_all"]) if "labels_all" in rule else []
     if any_terms:
-        parts = [term_condition(t, min_conf) for t in any_terms]
+        parts = [term_condition(t, min_conf, correlated=correlated) for t in any_terms]
         add(" OR ".join(f"({sql})" for sql, _ in parts), *[v for _, p in parts for v in p])
     for term in all_terms:
-        sql, p = term_condition(term, min_conf)
+        sql, p = term_condition(term, min_conf, correlated=correlated)
         add(sql, *p)
     # photos.best_probability: the best label the user did not remove; 0 when the user removed
     # them all, NULL for a photo never classified (so max_confidence only picks classified ones)

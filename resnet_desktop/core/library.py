@@ -22,6 +22,8 @@ is lost and the failure is visible in the Failed album.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import shlex
@@ -37,6 +39,10 @@ from resnet_desktop.core.dates import sort_date
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "ok", "failed", "missing")
 SORTS = ("taken", "added", "name", "confidence")
+#: A first page is first looked for by walking the sort order for up to this many VM steps
+#: (under 10 ms on the 2-core test machine, a few thousand photos), see Library._select.
+PAGE_WALK_BUDGET = 150_000
+PAGE_WALK_MAX_ROWS = 2000
 
 PathLike = str | bytes | os.PathLike
 
@@ -222,6 +228,112 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_categories(db: sqlite3.Connection) -> None:
+    """Per-photo category rows, so that a broad category ("Animals": 398 classes, most photos)
+    is one index range instead of every matching prediction; and an index for the name sort."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE photo_categories (
+            category     TEXT    NOT NULL,
+            photo_id     INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            probability  REAL    NOT NULL,   -- best label of the photo in the category the user kept
+            PRIMARY KEY (category, photo_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX photo_categories_photo ON photo_categories (photo_id);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE INDEX photos_name ON photos (name COLLATE NOCASE, id)
+        """,
+    )
+    _fill_photo_categories(db)
+
+
+def _fill_photo_categories(db: sqlite3.Connection) -> None:
+    """(Re)build photo_categories from the predictions, inside the caller's transaction.
+
+    Run by the migration and whenever categories.json differs from the one the rows were
+    made with (a new version of the app may group classes differently).
+    """
+    from resnet_desktop.core import categories
+
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS category_classes (category TEXT, class_index INTEGER)")
+    db.execute("DELETE FROM temp.category_classes")
+    db.executemany(
+        "INSERT INTO temp.category_classes VALUES (?, ?)",
+        [(name, c) for name in categories.category_names() for c in categories.classes_in(name)],
+    )
+    db.execute("DELETE FROM photo_categories")
+    db.execute(
+        "INSERT INTO photo_categories (category, photo_id, probability) "
+        "SELECT cc.category, p.photo_id, max(p.probability) FROM predictions p "
+        "JOIN temp.category_classes cc ON cc.class_index = p.class_index "
+        "WHERE p.hidden = 0 GROUP BY cc.category, p.photo_id"
+    )
+    db.execute("DROP TABLE temp.category_classes")
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('categories', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (_categories_signature(),),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _categories_signature() -> str:
+    from resnet_desktop.core import categories
+
+    text = json.dumps({n: sorted(categories.classes_in(n)) for n in categories.category_names()})
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def _category_cover(classes: frozenset[int]) -> tuple[tuple[str, ...], frozenset[int]]:
+    """The categories wholly inside ``classes`` (largest first, without overlap) and the rest."""
+    from resnet_desktop.core import categories
+
+    rest = set(classes)
+    cover: list[str] = []
+    candidates = sorted(
+        ((n, categories.classes_in(n)) for n in categories.category_names()), key=lambda c: -len(c[1])
+    )
+    for name, members in candidates:
+        if members and members <= rest:
+            cover.append(name)
+            rest -= members
+    return tuple(cover), frozenset(rest)
+
+
+def classes_condition(
+    classes: Iterable[int], min_confidence: float = 0.0, *, correlated: bool = False
+) -> tuple[str, list]:
+    """SQL over ``ph``: the photo has a label it kept among ``classes`` at ``min_confidence``.
+
+    Whole categories inside ``classes`` are looked up in ``photo_categories`` (one row per
+    photo and category), the remaining classes in the predictions. ``correlated`` asks for
+    EXISTS lookups per photo, which a first page sorted by an index can stop early with;
+    the default gathers the matching ids once, which is what a count or a rare label needs.
+    """
+    cover, rest = _category_cover(frozenset(int(c) for c in classes))
+    parts: list[str] = []
+    params: list[Any] = []
+    if cover:
+        names = ",".join("?" * len(cover))
+        where = f"c.category IN ({names}) AND c.probability >= ?"
+        if correlated:
+            parts.append(f"EXISTS (SELECT 1 FROM photo_categories c WHERE {where} AND c.photo_id = ph.id)")
+        else:
+            parts.append(f"ph.id IN (SELECT c.photo_id FROM photo_categories c WHERE {where})")
+        params += [*cover, float(min_confidence)]
+    if rest:
+        listed = ",".join(str(i) for i in sorted(rest))
+        where = f"p.class_index IN ({listed}) AND p.probability >= ? AND p.hidden = 0"
+        if correlated:
+            parts.append(f"EXISTS (SELECT 1 FROM predictions p WHERE p.photo_id = ph.id AND {where})")
+        else:
+            parts.append(f"ph.id IN (SELECT p.photo_id FROM predictions p WHERE {where})")
+        params.append(float(min_confidence))
+    return " OR ".join(parts), params
+
+
 def _migrate_add_sidecars(db: sqlite3.Connection) -> None:
     """XMP sidecars (core.xmp): the size and mtime of each photo's sidecar when it was last
     read or written, so `index` re-reads a sidecar that changed without re-running the model,
@@ -291,6 +403,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_add_sidecars,
     _migrate_similar,
     _migrate_add_suggestions,
+    _migrate_categories,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -336,6 +449,10 @@ class Library:
         except BaseException:
             self._db.close()
             raise
+        self._has_categories = (
+            self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'photo_categories'").fetchone()
+            is not None
+        )
 
     # ---------------------------------------------------------------- setup
 
@@ -365,6 +482,7 @@ class Library:
         version = self._check(existed)
         self._configure()
         if version == SCHEMA_VERSION:
+            self._check_categories()
             return
         if existed and version > 0:
             self._backup(version)
@@ -387,6 +505,38 @@ class Library:
                     f"upgrading {self.path} from schema {step} to {step + 1} failed: {exc}; "
                     "the file was left as it was"
                 ) from exc
+
+    def _check_categories(self) -> None:
+        """Rebuild the per-photo category rows when categories.json changed since they were made."""
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+            return  # an older schema (tests that stop the ladder early)
+        query = "SELECT value FROM meta WHERE key = 'categories'"
+        found = self._db.execute(query).fetchone()
+        if found is not None and found[0] == _categories_signature():
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            found = self._db.execute(query).fetchone()
+            if found is None or found[0] != _categories_signature():
+                _fill_photo_categories(self._db)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def optimize(self) -> None:
+        """Let SQLite refresh the statistics its query planner uses, where they are out of date.
+
+        SQLite's advice for long-lived and bulk-writing connections; cheap when nothing changed.
+        Run after indexing and when the app closes its library (what bench_library does too).
+        """
+        # Whole-index statistics: a sampled ANALYZE (analysis_limit) misjudged the status
+        # index so badly that "Untagged" went from 0.3 ms to 60 ms. About 1 s at 100,000 photos,
+        # in the indexing thread, and PRAGMA optimize repeats it only when a table grew a lot.
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
+            self._db.execute("ANALYZE")  # never analysed: PRAGMA optimize alone may not start
+        else:
+            self._db.execute("PRAGMA optimize")
 
     def _backup(self, version: int) -> Path:
         """Copy the file to ``<file>.bak-v<version>`` (sqlite's backup API: consistent under WAL)."""
@@ -566,6 +716,21 @@ class Library:
             "WHERE id = ?",
             (photo_id,),
         )
+        if not self._has_categories:  # an older schema (tests that stop the ladder early)
+            return
+        from resnet_desktop.core import categories
+
+        best: dict[str, float] = {}
+        for class_index, probability in self._db.execute(
+            "SELECT class_index, probability FROM predictions WHERE photo_id = ? AND hidden = 0", (photo_id,)
+        ):
+            for name in categories.categories_of(class_index):
+                best[name] = max(best.get(name, 0.0), probability)
+        self._db.execute("DELETE FROM photo_categories WHERE photo_id = ?", (photo_id,))
+        self._db.executemany(
+            "INSERT INTO photo_categories (category, photo_id, probability) VALUES (?, ?, ?)",
+            [(name, photo_id, p) for name, p in best.items()],
+        )
 
     def save_failure(
         self, photo_id: int, reason: str, *, size: int | None = None, mtime_ns: int | None = None
@@ -707,18 +872,20 @@ class Library:
 
     # ---------------------------------------------------------------- reads
 
-    def _where(self, rule: dict | None, search: str | None, min_confidence: float) -> tuple[str, list]:
+    def _where(
+        self, rule: dict | None, search: str | None, min_confidence: float, correlated: bool = False
+    ) -> tuple[str, list]:
         from resnet_desktop.core import albums
 
         clauses: list[str] = []
         params: list[Any] = []
         if rule:
-            sql, p = albums.compile_rule(rule)
+            sql, p = albums.compile_rule(rule, correlated=correlated)
             clauses.append(sql)
             params += p
         if search and search.strip():
             for term in split_terms(search):
-                sql, p = albums.term_condition(term, min_confidence)
+                sql, p = albums.term_condition(term, min_confidence, correlated=correlated)
                 clauses.append(sql)
                 params += p
         return (" AND ".join(f"({c})" for c in clauses) or "1"), params
@@ -755,6 +922,28 @@ class Library:
         query = self._select("ph.id", "photos ph", rule, search, min_confidence, sort, limit, offset)
         return [r[0] for r in query]
 
+    def photos_among(
+        self,
+        photo_ids: Iterable[int],
+        *,
+        rule: dict | None = None,
+        search: str | None = None,
+        min_confidence: float = 0.0,
+    ) -> list[PhotoRow]:
+        """Those of ``photo_ids`` that match a rule and a search (any order): what a grid needs
+        to merge the photos that just changed, without reading the whole album again."""
+        wanted = sorted({int(i) for i in photo_ids})
+        if not wanted:
+            return []
+        where, params = self._where(rule, search, min_confidence)
+        rows: list[PhotoRow] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            listed = ",".join(str(i) for i in chunk)
+            sql = f"SELECT {_PHOTO_COLUMNS} FROM {_PHOTO_FROM} WHERE ph.id IN ({listed}) AND ({where})"
+            rows += [_row(r) for r in self._db.execute(sql, params)]
+        return rows
+
     def _select(
         self,
         columns: str,
@@ -765,11 +954,45 @@ class Library:
         sort: str,
         limit: int | None,
         offset: int,
-    ) -> sqlite3.Cursor:
-        """One filtered, sorted, paged SELECT: what photos() and ids() share."""
+    ) -> list:
+        """One filtered, sorted, paged SELECT: what photos() and ids() share.
+
+        A page of a label search can be found two ways: walk the photos in the sort order and
+        look up each one's labels until the page is full (fast when many photos match), or
+        gather every matching photo and sort them (fast when few do). Which one wins depends
+        on how many match, which SQLite cannot know beforehand; so the walk is tried first
+        with a budget of work, and a walk that runs out of it (few matches) is replaced by
+        the gathering query.
+        """
+        order = self._order(sort)
         where, params = self._where(rule, search, min_confidence)
-        sql = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {self._order(sort)}"
-        return self._db.execute(*self._page(sql, params, limit, offset))
+        if limit is not None and limit + offset <= PAGE_WALK_MAX_ROWS:
+            walk, walk_params = self._where(rule, search, min_confidence, correlated=True)
+            if walk != where:  # there are label terms
+                sql = f"SELECT {columns} FROM {source} WHERE {walk} ORDER BY {order}"
+                rows = self._within_budget(*self._page(sql, walk_params, limit, offset))
+                if rows is not None:
+                    return rows
+        sql = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}"
+        return self._db.execute(*self._page(sql, params, limit, offset)).fetchall()
+
+    def _within_budget(self, sql: str, params: list) -> list | None:
+        """The query's rows, or None when it needs more than PAGE_WALK_BUDGET steps of SQLite's VM."""
+        steps = [0]
+
+        def tick() -> int:
+            steps[0] += 1
+            return 1 if steps[0] > PAGE_WALK_BUDGET // 1000 else 0
+
+        self._db.set_progress_handler(tick, 1000)
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                raise
+            return None
+        finally:
+            self._db.set_progress_handler(None, 0)
 
     @staticmethod
     def _order(sort: str) -> str:
@@ -789,7 +1012,49 @@ class Library:
         self, *, rule: dict | None = None, search: str | None = None, min_confidence: float = 0.0
     ) -> int:
         where, params = self._where(rule, search, min_confidence)
+        category = self._single_category(rule, search, min_confidence)
+        if category is not None:
+            # A whole category ("Animals": 69% of photos): its rows in one index range, plus
+            # the photos that match only through a person's tag, a small set.
+            name, threshold = category
+            # per-photo lookups for the few tagged photos; gathering would re-read the category
+            where, params = self._where(rule, search, min_confidence, correlated=True)
+            direct = self._db.execute(
+                "SELECT count(*) FROM photo_categories WHERE category = ? AND probability >= ?",
+                (name, threshold),
+            ).fetchone()[0]
+            tagged_only = self._db.execute(
+                "SELECT count(*) FROM photos ph "
+                "WHERE ph.id IN (SELECT photo_id FROM tags WHERE state = 'added') AND NOT EXISTS "
+                "(SELECT 1 FROM photo_categories c WHERE c.category = ? AND c.photo_id = ph.id "
+                f"AND c.probability >= ?) AND ({where})",
+                [name, threshold, *params],
+            ).fetchone()[0]
+            return direct + tagged_only
         return self._db.execute(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
+
+    @staticmethod
+    def _single_category(
+        rule: dict | None, search: str | None, min_confidence: float
+    ) -> tuple[str, float] | None:
+        """(category, threshold) when the query is one term standing for exactly one category."""
+        from resnet_desktop.core import albums
+
+        terms = split_terms(search) if search and search.strip() else []
+        if not rule and len(terms) == 1:
+            term, threshold = terms[0], min_confidence
+        elif (
+            not terms
+            and rule
+            and set(rule) <= {"labels_any", "min_confidence"}
+            and len(rule.get("labels_any") or []) == 1
+        ):
+            albums.validate_rule(rule)
+            term, threshold = rule["labels_any"][0], float(rule.get("min_confidence", 0.0))
+        else:
+            return None
+        cover, rest = _category_cover(albums.term_classes(term))
+        return (cover[0], threshold) if len(cover) == 1 and not rest else None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """A read-only SELECT for core modules that explain results (core.search)."""

@@ -20,6 +20,7 @@ import os
 import stat
 import threading
 import time
+from array import array
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from resnet_desktop.core.duplicates import fingerprint, store_fingerprint
 from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
-from resnet_desktop.core.library import Library, PhotoRow
+from resnet_desktop.core.library import Library
 
 if TYPE_CHECKING:
     from resnet_desktop.core.classify import Classifier
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 #: Files larger than this are refused before they are read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 THUMBNAIL_SIDE = 256
+#: New files are recorded (and announced to the GUI) this many at a time while the scan goes on.
+SCAN_CHUNK = 500
 
 
 @dataclass
@@ -78,6 +81,78 @@ class _Job:
     retag: bool = False
 
 
+class _Plan:
+    """What the scan found, one row id per file (``array('q')``: 8 bytes each, no objects).
+
+    The jobs themselves are made a few at a time from the library (:meth:`jobs`), so the
+    memory a run needs does not grow with the number of photos it sees.
+    """
+
+    def __init__(self) -> None:
+        self.new = array("q")  # recorded as pending by this scan
+        self.unfinished = array("q")  # pending from an interrupted run, or missing and back
+        self.tagged = array("q")  # unchanged and tagged: skipped unless another model tagged them
+        self.tagged_by = array("H")  # index into self.models, parallel to self.tagged
+        self.models: list[str | None] = []
+        self.changed: dict[int, tuple[int, int]] = {}  # photo id -> new (size, mtime_ns)
+        self.seen = array("q")  # every known photo the scan found
+        self.vanished: dict[str, int] = {}  # content hash -> id of a photo that is not where it was
+        self._sorted: Any = None  # job_for's sorted job ids (numpy), made on first use
+        self._retag_ids: Any = None
+
+    def model_code(self, model: str | None) -> int:
+        if model not in self.models:
+            self.models.append(model)
+        return self.models.index(model)
+
+    def _retag(self, model: str) -> array:
+        other = {code for code, name in enumerate(self.models) if name != model}
+        return array("q", (i for i, code in zip(self.tagged, self.tagged_by, strict=True) if code in other))
+
+    def count_jobs(self, model: str, summary: IndexSummary) -> int:
+        """How many photos need work now that the model is known; counts the unchanged ones."""
+        retag = len(self._retag(model))
+        summary.unchanged += len(self.tagged) - retag
+        return len(self.changed) + len(self.unfinished) + retag + len(self.new)
+
+    def job_ids(self, model: str) -> set[int]:
+        """Ids of every photo this run works on (made once, after the work is done)."""
+        return {*self.changed, *self.unfinished, *self._retag(model), *self.new}
+
+    def job_for(self, library: Library, model: str, photo_id: int) -> _Job | None:
+        """The job of one photo if this run has one for it (a tile on screen, to tag first)."""
+        if self._sorted is None:
+            import numpy as np
+
+            self._retag_ids = np.sort(np.frombuffer(self._retag(model), dtype=np.int64))
+            ids = [np.frombuffer(a, dtype=np.int64) for a in (self.unfinished, self.new) if a]
+            self._sorted = np.sort(np.concatenate(ids)) if ids else np.zeros(0, np.int64)
+        retag = _in_sorted(self._retag_ids, photo_id)
+        if not (retag or photo_id in self.changed or _in_sorted(self._sorted, photo_id)):
+            return None
+        row = library.get(photo_id)
+        if row is None:
+            return None
+        size, mtime_ns = self.changed.get(photo_id, (row.size, row.mtime_ns))
+        return _Job(row.id, row.path, size, mtime_ns, retag=retag)
+
+    def jobs(self, library: Library, model: str) -> Iterator[_Job]:
+        """Changed and unfinished photos, those another model tagged, then the new ones."""
+        groups: list[tuple[Iterable[int], bool]] = [
+            (list(self.changed), False),
+            (self.unfinished, False),
+            (self._retag(model), True),
+            (self.new, False),
+        ]
+        for ids, retag in groups:
+            for photo_id in ids:
+                row = library.get(photo_id)
+                if row is None:  # removed from the library meanwhile
+                    continue
+                size, mtime_ns = self.changed.get(photo_id, (row.size, row.mtime_ns))
+                yield _Job(row.id, row.path, size, mtime_ns, retag=retag)
+
+
 @dataclass
 class _Decoded:
     job: _Job
@@ -92,13 +167,31 @@ class _Decoded:
     fingerprint: tuple[bytes, float] | None = None  # core.duplicates: near copies
 
 
-class _JobQueue:
-    """Jobs in order, except that photos the caller wants first jump the queue."""
+def _in_sorted(values: Any, x: int) -> bool:
+    i = int(values.searchsorted(x))
+    return i < len(values) and int(values[i]) == x
 
-    def __init__(self, jobs: list[_Job], wanted_first: Callable[[], Collection[int]] | None) -> None:
-        self._order = deque(jobs)
-        self._by_id = {job.photo_id: job for job in jobs}
-        self._taken: set[int] = set()
+
+class _JobQueue:
+    """Jobs in order, except that photos the caller wants first jump the queue.
+
+    The jobs come from an iterator (they are read from the library as needed); ``find``
+    tells whether a wanted photo is one of this run's jobs, and gives it.
+    """
+
+    def __init__(
+        self,
+        jobs: Iterable[_Job],
+        wanted_first: Callable[[], Collection[int]] | None,
+        find: Callable[[int], _Job | None] | None = None,
+    ) -> None:
+        if find is None:  # a plain list of jobs
+            jobs = list(jobs)
+            by_id = {job.photo_id: job for job in jobs}
+            find = by_id.get
+        self._order = iter(jobs)
+        self._find = find
+        self._taken: set[int] = set()  # handed out (an int per photo: the one per-photo set left)
         self._wanted_first = wanted_first
         self._last_wanted: Collection[int] | None = None
         self._first: deque[int] = deque()
@@ -108,14 +201,16 @@ class _JobQueue:
             wanted = self._wanted_first()
             if wanted is not self._last_wanted:  # a new screenful: re-plan what goes first
                 self._last_wanted = wanted
-                self._first = deque(i for i in wanted if i in self._by_id and i not in self._taken)
+                self._first = deque(i for i in wanted if i not in self._taken)
         while self._first:
             photo_id = self._first.popleft()
-            if photo_id not in self._taken:
+            if photo_id in self._taken:
+                continue
+            job = self._find(photo_id)
+            if job is not None:
                 self._taken.add(photo_id)
-                return self._by_id[photo_id]
-        while self._order:
-            job = self._order.popleft()
+                return job
+        for job in self._order:
             if job.photo_id not in self._taken:
                 self._taken.add(job.photo_id)
                 return job
@@ -127,27 +222,26 @@ def scan(
 ) -> Iterator[tuple[str, os.stat_result]]:
     """Yield (path, stat) for every supported photo under ``paths``, each file once.
 
-    A folder given twice, or nested in another given folder, is walked once: files are
-    de-duplicated by their real path. Unreadable folders are reported through ``errors``.
+    A folder given twice, or nested in another given folder, is walked once. Memory does
+    not grow with the number of files: the roots are de-duplicated up front, and only
+    symbolic links to files (which could name a file a second time) are remembered.
+    Unreadable folders are reported through ``errors``.
     """
-    seen: set[str] = set()
-    for root in paths:
-        root = os.path.abspath(os.fspath(root))
-        if os.path.isfile(root):
-            candidates: Iterable[str] = [root]
-        elif os.path.isdir(root):
-            candidates = _walk(root, errors)
-        else:
-            if errors is not None:
-                errors.append((root, "not found"))
-            continue
+    roots = _distinct_roots(paths, errors)
+    folders = [real for real, _root, is_dir in roots if is_dir]
+    linked: set[str] = set()  # real paths of files reached through a symbolic link
+    for real_root, root, is_dir in roots:
+        candidates: Iterable[str] = _walk(root, errors) if is_dir else [root]
         for path in candidates:
             if not is_supported(path):
                 continue
-            real = os.path.realpath(path)
-            if real in seen:
-                continue
-            seen.add(real)
+            if os.path.islink(path) or not is_dir:
+                real = os.path.realpath(path)
+                if real in linked or (os.path.islink(path) and _under(real, folders)):
+                    continue  # the walk of a given folder reaches (or reached) the file itself
+                if not is_dir and _under(real, [f for f in folders if f != real_root]):
+                    continue  # a file given on its own that a given folder holds anyway
+                linked.add(real)
             try:
                 st = os.stat(path)
             except OSError as exc:
@@ -156,6 +250,35 @@ def scan(
                 continue
             if stat.S_ISREG(st.st_mode):
                 yield path, st
+
+
+def _distinct_roots(
+    paths: Iterable[str | os.PathLike[str]], errors: list[tuple[str, str]] | None
+) -> list[tuple[str, str, bool]]:
+    """(real path, path, is a folder) of each given root, without folders inside other given folders."""
+    roots: list[tuple[str, str, bool]] = []
+    seen: set[str] = set()
+    for given in paths:
+        root = os.path.abspath(os.fspath(given))
+        if not os.path.exists(root):
+            if errors is not None:
+                errors.append((root, "not found"))
+            continue
+        real = os.path.realpath(root)
+        if real not in seen:
+            seen.add(real)
+            roots.append((real, root, os.path.isdir(root)))
+    folders = [real for real, _root, is_dir in roots if is_dir]
+    return [
+        (real, root, is_dir)
+        for real, root, is_dir in roots
+        if not (is_dir and _under(real, [f for f in folders if f != real]))
+    ]
+
+
+def _under(real: str, folders: list[str]) -> bool:
+    """Whether ``real`` lies inside one of ``folders`` (all real, absolute paths)."""
+    return any(real.startswith(f.rstrip(os.sep) + os.sep) for f in folders)
 
 
 def _walk(root: str, errors: list[tuple[str, str]] | None) -> Iterator[str]:
@@ -243,16 +366,25 @@ class Indexer:
         try:
             # New photos are recorded (and shown) before the model loads, which can take
             # seconds; only then is it known which photos the model has already tagged.
-            new_jobs, known, vanished = self._plan(library, paths, summary, on_scanned)
+            plan = self._plan(library, paths, summary, on_scanned)
             classifier = self._classifier_factory()
             summary.model = classifier.model
-            jobs = self._known_jobs(known, classifier.model, summary) + new_jobs
+            total = plan.count_jobs(classifier.model, summary)
             if not cancel.is_set():
                 self._process(
-                    library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel
+                    library,
+                    classifier,
+                    plan.jobs(library, classifier.model),
+                    total,
+                    plan.vanished,
+                    summary,
+                    on_progress,
+                    on_photo_done,
+                    cancel,
+                    lambda photo_id: plan.job_for(library, classifier.model, photo_id),
                 )
             if not cancel.is_set():
-                self._read_keywords(library, jobs, known, summary)
+                self._read_keywords(library, plan, classifier.model, summary)
             if not cancel.is_set():
                 missing = [i for i in self._vanished_here if i not in self._moved_ids]
                 if missing:
@@ -267,24 +399,30 @@ class Indexer:
             raise
         finally:
             summary.cancelled = summary.cancelled or cancel.is_set()
+            if not summary.cancelled and (
+                summary.indexed or summary.retagged or summary.moved or summary.missing
+            ):
+                try:
+                    library.optimize()  # the query planner's statistics follow the library's growth
+                except Exception:  # noqa: BLE001 - statistics are an optimisation, never a failure
+                    pass
             summary.elapsed_s = time.monotonic() - started
             library.close()
         return summary
 
     @staticmethod
-    def _read_keywords(
-        library: Library,
-        jobs: list[_Job],
-        known: list[tuple[PhotoRow, str, os.stat_result]],
-        summary: IndexSummary,
-    ) -> None:
+    def _read_keywords(library: Library, plan: _Plan, model: str, summary: IndexSummary) -> None:
         """Keywords of the photos just indexed (embedded and in sidecars), and of known photos
         whose sidecar alone changed, become the person's tags; the model does not run again."""
         from resnet_desktop.core import xmp
 
-        report = xmp.reread_changed(
-            library, [(row.id, path) for row, path, _ in known], embedded_for={job.photo_id for job in jobs}
-        )
+        def known() -> Iterator[tuple[int, str]]:
+            for photo_id in plan.seen:
+                row = library.get(photo_id)
+                if row is not None:
+                    yield row.id, row.path
+
+        report = xmp.reread_changed(library, known(), embedded_for=plan.job_ids(model))
         summary.tags_from_files = report.tags_added
         summary.sidecars_reread = report.reread
         summary.sidecar_problems = report.problems
@@ -295,82 +433,82 @@ class Indexer:
         paths: Sequence[str | os.PathLike[str]],
         summary: IndexSummary,
         on_scanned: Callable[[list[int]], None] | None,
-    ) -> tuple[list[_Job], list[tuple[PhotoRow, str, os.stat_result]], dict[str, int]]:
-        """Scan and record new files as pending.
+    ) -> _Plan:
+        """Scan, recording new files as pending (and announcing them) a chunk at a time.
 
-        Returns the jobs for the new files, the photos the library knew already (with
-        their path and current stat, for _known_jobs), and the photos under the scanned
-        folders that were not found (content hash -> photo id): a new file with one of those
-        hashes is a move.
+        What is kept about each file is one row id in an array (8 bytes), so a run over
+        100,000 photos holds no more than a run over 1,000 besides those arrays; the rest
+        (paths, sizes, dates) stays in the library and is read back a chunk at a time.
+        Also finds the photos under the scanned folders that were not found (content hash
+        -> photo id): a new file with one of those hashes is a move.
         """
-        new_files: list[tuple[str, int, int]] = []
-        known: list[tuple[PhotoRow, str, os.stat_result]] = []
-        seen_ids: set[int] = set()
+        plan = _Plan()
+        chunk: list[tuple[str, int, int]] = []
+
+        def record_new() -> None:
+            with library.transaction():
+                ids = library.add_pending(chunk)
+            plan.new.extend(ids)
+            chunk.clear()
+            if on_scanned is not None:
+                on_scanned(ids)
+
         for path, st in scan(paths, summary.failed):
             row = library.get_by_path(path)
             if row is None:
-                new_files.append((path, st.st_size, st.st_mtime_ns))
-            else:
-                seen_ids.add(row.id)
-                known.append((row, path, st))
+                chunk.append((path, st.st_size, st.st_mtime_ns))
+                if len(chunk) >= SCAN_CHUNK:
+                    record_new()
+                continue
+            plan.seen.append(row.id)
+            same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
+            if not same_file:
+                plan.changed[row.id] = (st.st_size, st.st_mtime_ns)
+            elif row.status == "ok":
+                plan.tagged.append(row.id)
+                plan.tagged_by.append(plan.model_code(row.model))
+            elif row.status == "failed":
+                summary.unchanged += 1
+                summary.failed.append((path, row.error or "failed earlier"))
+            else:  # pending (an interrupted run) or missing and back in place
+                plan.unfinished.append(row.id)
+        if chunk:
+            record_new()
 
         # Photos under the scanned folders that were not found are missing, unless a new
         # file turns out to have their content (a move). Photos marked missing by an
         # earlier run are move candidates too: a folder moved, then indexed at its new place.
-        vanished: dict[str, int] = {}
+        import numpy as np
+
+        seen = np.sort(np.frombuffer(plan.seen, dtype=np.int64)) if plan.seen else np.zeros(0, np.int64)
         folders = {os.path.abspath(os.fspath(p)) for p in paths if os.path.isdir(p)}
         for folder in sorted(folders):
-            for row in library.photos(rule={"folder": folder}):
-                if row.id in seen_ids or row.status in ("pending", "missing"):
-                    continue
-                if not os.path.exists(row.path):
+            known = np.asarray(library.ids(rule={"folder": folder, "status": ["ok", "failed"]}), np.int64)
+            for photo_id in known[~np.isin(known, seen, assume_unique=True)].tolist():
+                row = library.get(photo_id)
+                if row is not None and not os.path.exists(row.path):
                     self._vanished_here.add(row.id)
                     if row.content_hash:
-                        vanished[row.content_hash] = row.id
-        if new_files:
+                        plan.vanished[row.content_hash] = row.id
+        if plan.new:
             for row in library.photos(rule={"status": "missing"}):
                 if row.content_hash:
-                    vanished.setdefault(row.content_hash, row.id)
-
-        new_jobs: list[_Job] = []
-        if new_files:
-            with library.transaction():
-                ids = library.add_pending(new_files)
-            new_jobs = [_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files, strict=True)]
-            if on_scanned is not None:
-                on_scanned(ids)
-        return new_jobs, known, vanished
-
-    @staticmethod
-    def _known_jobs(
-        known: list[tuple[PhotoRow, str, os.stat_result]], model: str, summary: IndexSummary
-    ) -> list[_Job]:
-        """Which photos already in the library need work: changed, unfinished, or tagged by another model."""
-        jobs: list[_Job] = []
-        for row, path, st in known:
-            same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
-            if same_file and row.status == "ok" and row.model == model:
-                summary.unchanged += 1
-            elif same_file and row.status == "failed":
-                summary.unchanged += 1
-                summary.failed.append((path, row.error or "failed earlier"))
-            else:
-                retag = same_file and row.status == "ok"
-                jobs.append(_Job(row.id, path, st.st_size, st.st_mtime_ns, retag=retag))
-        return jobs
+                    plan.vanished.setdefault(row.content_hash, row.id)
+        return plan
 
     def _process(
         self,
         library: Library,
         classifier: Classifier,
-        jobs: list[_Job],
+        jobs: Iterator[_Job],
+        total: int,
         vanished: dict[str, int],
         summary: IndexSummary,
         on_progress: Callable[[IndexProgress], None] | None,
         on_photo_done: Callable[[list[int]], None] | None,
         cancel: threading.Event,
+        find_job: Callable[[int], _Job | None] | None = None,
     ) -> None:
-        total = len(jobs)
         done = failed = 0
         t0 = time.monotonic()
 
@@ -383,7 +521,7 @@ class Indexer:
             on_progress(IndexProgress(total, done, failed, rate, eta, current))
 
         report(None)
-        if not jobs:
+        if not total:
             return
         claimed: dict[str, int] = dict(vanished)
         claim_lock = threading.Lock()
@@ -417,7 +555,7 @@ class Indexer:
                 return _Decoded(job, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
         max_in_flight = self.batch_size * 2 + self.decode_threads
-        pending_jobs = _JobQueue(jobs, self.wanted_first)
+        pending_jobs = _JobQueue(jobs, self.wanted_first, find_job)
         ready: list[_Decoded] = []
         in_flight: set[Future[_Decoded]] = set()
         order: dict[Future[_Decoded], int] = {}  # hand-out order: decoded photos are tagged in it
@@ -436,17 +574,20 @@ class Indexer:
         with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
             try:
                 while True:
-                    while len(in_flight) < max_in_flight and not cancel.is_set():
+                    # Decoded photos waiting for inference count as in flight: when decoding
+                    # outpaces inference (small photos), nothing piles up.
+                    while len(in_flight) + len(ready) < max_in_flight and not cancel.is_set():
                         job = pending_jobs.next()
                         if job is None:
                             break
                         future = pool.submit(decode, job)
                         order[future] = len(order)
                         in_flight.add(future)
-                    if not in_flight or cancel.is_set():
+                    if cancel.is_set() or not (in_flight or ready):
                         break
-                    finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
-                    ready.extend(f.result() for f in sorted(finished, key=order.pop))
+                    if in_flight:
+                        finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
+                        ready.extend(f.result() for f in sorted(finished, key=order.pop))
                     if len(ready) >= self.batch_size or (not in_flight and ready):
                         flush()
                 while ready and not cancel.is_set():

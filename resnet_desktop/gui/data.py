@@ -84,6 +84,17 @@ def query_photos(
     return QueryResult(rows, total, partial=limit is not None and len(rows) == limit, suggestions=nearest)
 
 
+def rows_among(
+    library_path: str, ids: list[int], rule: dict | None, search: str | None, min_confidence: float = 0.0
+) -> list[Any]:
+    """The rows of ``ids`` that the grid's query matches now (the photos tagging just changed)."""
+    lib = Library(library_path)
+    try:
+        return lib.photos_among(ids, rule=rule, search=search or None, min_confidence=min_confidence)
+    finally:
+        lib.close()
+
+
 def load_fp32_classifier(model_setting: str) -> Any:
     from resnet_desktop.core.classify import load_classifier
     from resnet_desktop.gui.settings import MODEL_AUTO

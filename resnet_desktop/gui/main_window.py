@@ -236,8 +236,8 @@ class MainWindow(QMainWindow):
         self.indexer.started.connect(self._on_index_started)
         self.indexer.started.connect(lambda: self._set_tagging(True))
         self.indexer.progress.connect(self._on_progress)
-        self.indexer.scanned.connect(lambda _ids: self._schedule_refresh(50))
-        self.indexer.photos_done.connect(lambda _ids: self._schedule_refresh(REFRESH_DURING_RUN_MS))
+        self.indexer.scanned.connect(lambda ids: self._photos_changed(ids, 50))
+        self.indexer.photos_done.connect(lambda ids: self._photos_changed(ids, REFRESH_DURING_RUN_MS))
         self.indexer.finished.connect(self._on_index_finished)
         self.indexer.error.connect(self._on_index_error)
         self.model_notice.connect(self._on_model_notice)
@@ -252,7 +252,9 @@ class MainWindow(QMainWindow):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(lambda: self.refresh(reset=True))
         self._refresh_timer = QTimer(self, singleShot=True)
-        self._refresh_timer.timeout.connect(lambda: self.refresh(reset=False))
+        self._refresh_timer.timeout.connect(self._merge_changes)
+        self._changed_ids: set[int] = set()  # photos tagging changed since the grid last looked
+        self._changes_in_flight = False
         self._sidebar_timer = QTimer(self, singleShot=True, interval=800)
         self._sidebar_timer.timeout.connect(self.refresh_sidebar)
 
@@ -573,11 +575,46 @@ class MainWindow(QMainWindow):
         search = self.search_edit.text().strip() or None
         return rule, search, self.sort_combo.currentData()
 
-    def _schedule_refresh(self, delay_ms: int) -> None:
+    def _photos_changed(self, ids: list[int], delay_ms: int) -> None:
+        """Tagging recorded or tagged these photos: merge just them into the grid, soon."""
+        self._changed_ids.update(ids)
         if not self._refresh_timer.isActive():
             self._refresh_timer.start(delay_ms)
         if not self._sidebar_timer.isActive():
             self._sidebar_timer.start()
+
+    def _merge_changes(self) -> None:
+        """Read the rows of the photos that changed (not the whole album) and merge them."""
+        if self._closing or not self._library_ready or not self._changed_ids:
+            return
+        if self._query_in_flight or self._changes_in_flight or self._pending_reset:
+            self._refresh_timer.start(REFRESH_DURING_RUN_MS)  # after the full query lands
+            return
+        ids, self._changed_ids = sorted(self._changed_ids), set()
+        rule, search, _sort = self.current_query()
+        library, threshold, generation = (
+            self.library_path,
+            self.settings.confidence_threshold,
+            self._generation,
+        )
+        self._changes_in_flight = True
+
+        def done(rows: list[Any]) -> None:
+            self._changes_in_flight = False
+            if self._closing or generation != self._generation:
+                return  # the view changed meanwhile; its own query read these photos
+            self.model.apply_changes(ids, rows)
+            if self.model.rowCount():
+                self.stack.setCurrentWidget(self.grid)
+            self.grid_refreshed.emit()
+
+        def failed(message: str) -> None:
+            self._changes_in_flight = False
+            self._on_query_error(message)
+
+        run_query_task(
+            lambda: data.rows_among(library, ids, rule, search, threshold if search else 0.0), done, failed
+        )
 
     def refresh(self, reset: bool = False) -> None:
         """Re-run the grid's query off the GUI thread; ``reset`` re-sorts, otherwise tiles stay put."""
@@ -590,6 +627,7 @@ class MainWindow(QMainWindow):
             return
         self._query_in_flight = True
         self._query_dirty = False
+        self._changed_ids.clear()  # this query reads them as they are now
         self._generation += 1
         generation = self._generation
         rule, search, sort = self.current_query()

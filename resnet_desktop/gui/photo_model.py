@@ -194,6 +194,29 @@ class PhotoListModel(QAbstractListModel):
         self._version += 1
         self._emit_changed(changed)
 
+    def apply_changes(self, ids: Sequence[int], rows: Sequence[Any]) -> None:
+        """Photos ``ids`` changed; ``rows`` are those of them the grid's query matches now.
+
+        Shown ones are updated in place, newly matching ones go at the end, shown ones that
+        no longer match leave. Costs O(changes), however many photos the grid holds.
+        """
+        matching = {r.id: r for r in rows}
+        self.update_rows([r for r in rows if r.id in self._index_of])
+        gone = [i for i in ids if i in self._index_of and i not in matching]
+        if gone:
+            self.remove_ids(gone)
+        fresh = [r for r in rows if r.id not in self._index_of]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            for offset, row in enumerate(fresh):
+                self._rows.append(row)
+                self._index_of[row.id] = first + offset
+                if row.content_hash:
+                    self._rows_of_hash.setdefault(row.content_hash, []).append(first + offset)
+            self._version += 1
+            self.endInsertRows()
+
     def remove_ids(self, ids: Sequence[int]) -> None:
         doomed = sorted((self._index_of[i] for i in ids if i in self._index_of), reverse=True)
         for i in doomed:
