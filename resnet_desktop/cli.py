@@ -132,11 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     }[args.command]
     import sqlite3
 
-    from resnet_desktop.core.library import LibraryError
+    from resnet_desktop.core.library import LibraryError, LibraryReadOnly
 
     try:
         return handler(args)
     except CliError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except LibraryReadOnly as exc:
         _err(str(exc))
         return EXIT_USAGE
     except LibraryError as exc:
@@ -145,14 +148,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.Error as exc:  # disk full, read-only folder, a lock held too long...
         _err(f"the library could not be read or written ({exc}); nothing was lost from it")
         return EXIT_USAGE
+    except BrokenPipeError:  # `... | head`: the reader has all it wants
+        _quiet_broken_pipe()
+        return EXIT_OK
     except OSError as exc:
         _err(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
         return EXIT_USAGE
     except KeyboardInterrupt:
         _err("interrupted")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _quiet_broken_pipe() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot complain again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _open_app(argv: list[str]) -> int:
@@ -182,15 +196,23 @@ def _no_display() -> bool:
 
 
 def _err(message: str) -> None:
-    print(f"resnet-desktop: {message}", file=sys.stderr)
+    print(f"resnet-desktop: {_safe(message)}", file=sys.stderr)
+
+
+def _safe(text: object) -> str:
+    """Text for a terminal: control characters (escape codes in a crafted file name or tag
+    could rewrite the screen) are shown as ``\\x1b``-style escapes instead of sent."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _library_path(args: argparse.Namespace) -> Path:
     from resnet_desktop.core.paths import default_library_path
 
-    path = Path(args.library).expanduser() if args.library else default_library_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    # No folder is made here: a command that only reads must not create anything.
+    return Path(args.library).expanduser() if args.library else default_library_path()
 
 
 def _open_library(args: argparse.Namespace, must_exist: bool = True) -> Library:
@@ -249,11 +271,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
             photo = decode_photo(read_photo_bytes(path), min_side=classifier.resize_side, name=path)
         except PhotoError as exc:
             failed += 1
-            _err(f"{path}: {exc.reason}")
+            _err(f"{path}: {exc.reason}")  # _err escapes control characters
             results[path] = {"error": exc.reason}
             continue
         for warning in photo.warnings:
-            print(f"warning: {path}: {warning}", file=sys.stderr)
+            print(f"warning: {_safe(path)}: {_safe(warning)}", file=sys.stderr)
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
         results[path] = [
             {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)}
@@ -273,9 +295,9 @@ def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO)
     print(f"Model: {model_title(classifier.model)} ({classifier.backend})", file=out)
     for path, predictions in results.items():
         print(file=out)
-        print(path, file=out)
+        print(_safe(path), file=out)
         if isinstance(predictions, dict):
-            print(f"  failed: {predictions['error']}", file=out)
+            print(f"  failed: {_safe(predictions['error'])}", file=out)
             continue
         width = max(len(p["class"]) for p in predictions)
         for p in predictions:
@@ -333,7 +355,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         thumbs=ThumbCache(thumbnail_dir()),
     )
-    print(f"Indexing into {library_path} with {classifier.model} ({classifier.backend})", file=sys.stderr)
+    print(f"Indexing into {_safe(library_path)} with {classifier.model} ({classifier.backend})", file=sys.stderr)
     cancel = threading.Event()
     progress = _ProgressLine(sys.stderr)
     try:
@@ -350,7 +372,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if summary.indexed + summary.retagged and summary.elapsed_s > 0:
         print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
     for path, reason in summary.failed:
-        print(f"  failed: {path}: {reason}")
+        print(f"  failed: {_safe(path)}: {_safe(reason)}")
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -383,7 +405,7 @@ def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
             what = row.status
         else:
             what = f"{row.top_label} {_percent(row.top_probability or 0.0):.2f}%"
-        print(f"{what:<34}  {row.display_path}")
+        print(f"{_safe(what):<34}  {_safe(row.display_path)}")
     print(f"{len(rows)} photo{'s' if len(rows) != 1 else ''}")
 
 
@@ -395,6 +417,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         rows = library.photos(
             search=" ".join(args.terms), min_confidence=args.min_confidence, limit=args.limit
         )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     finally:
         library.close()
     _print_photos(rows, args.json, "No photos match.")
@@ -412,15 +436,21 @@ def cmd_albums(args: argparse.Namespace) -> int:
             for name, rule in BUILTIN_ALBUMS.items():
                 print(f"{name:<28} {'built-in':<8} {library.count(rule=rule):>7}")
             for album in library.albums():
-                count = len(library.album_photos(album.name))
-                print(f"{album.name:<28} {album.kind:<8} {count:>7}")
+                try:
+                    count = str(library.count(rule=_album_rule(album)))
+                except ValueError:
+                    count = "?"  # its rule cannot run; `albums show` says why
+                print(f"{_safe(album.name):<28} {album.kind:<8} {count:>7}")
         elif action == "show":
             if args.name in BUILTIN_ALBUMS:
                 rows = library.photos(rule=BUILTIN_ALBUMS[args.name], limit=args.limit)
             elif library.album(args.name) is None:
                 raise CliError(f"no album named {args.name!r}; see `resnet-desktop albums list`")
             else:
-                rows = library.album_photos(args.name)[: args.limit]
+                try:
+                    rows = library.album_photos(args.name, limit=args.limit)
+                except ValueError as exc:
+                    raise CliError(f"album {args.name!r} cannot be shown: {exc}; delete it and create it again") from None
             _print_photos(rows, args.json, "This album is empty.")
         elif action == "create":
             rule = _read_rule(args)
@@ -442,19 +472,35 @@ def cmd_albums(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _album_rule(album: Any) -> dict[str, Any]:
+    return {"album": album.name} if album.kind == "manual" else (album.rule or {})
+
+
 def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
+    from resnet_desktop.core.files import MAX_RULE_BYTES, FileRefused, read_regular
+
     text = args.rule
     if args.rule_file:
         try:
-            text = Path(args.rule_file).read_text(encoding="utf-8")
+            text = read_regular(args.rule_file, MAX_RULE_BYTES).decode("utf-8")
+        except FileRefused as exc:
+            raise CliError(f"cannot read rule file {args.rule_file}: {exc.reason}") from None
         except OSError as exc:
             raise CliError(f"cannot read {args.rule_file}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise CliError(f"the rule file {args.rule_file} is not UTF-8 text") from None
     if text is None:
         return None
+    if len(text) > MAX_RULE_BYTES:
+        raise CliError("the rule is too large (over 1 MB)")
     try:
         rule = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(f"the rule is not valid JSON: {exc.msg} at character {exc.pos}") from None
+    except RecursionError:
+        raise CliError("the rule is nested too deeply to be a rule") from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        raise CliError(f"the rule cannot be read: {exc}") from None
     if not isinstance(rule, dict):
         raise CliError('the rule must be a JSON object, e.g. {"labels_any": ["cat"]}')
     return rule
@@ -479,7 +525,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                 library.set_user_tags(row.id, add=add, remove=remove)
         for tag in library.tags(row.id):
             confidence = "" if tag.confidence is None else f" {_percent(tag.confidence):.2f}%"
-            print(f"{tag.tag:<30} {tag.source}{confidence}")
+            print(f"{_safe(tag.tag):<30} {tag.source}{confidence}")
     finally:
         library.close()
     return EXIT_OK

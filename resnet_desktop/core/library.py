@@ -27,6 +27,7 @@ import os
 import re
 import shlex
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +44,14 @@ PathLike = str | bytes | os.PathLike
 
 class LibraryError(Exception):
     """The library file cannot be used (not a database, newer schema, failed migration)."""
+
+
+class LibraryReadOnly(LibraryError):
+    """The library can be read but not written (a read-only folder, file or mount)."""
+
+
+#: Tables every library has from schema version 1 on: a file without them is someone else's.
+_V1_TABLES = frozenset({"photos", "predictions", "tags", "embeddings", "albums", "album_photos"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,10 +273,18 @@ class Library:
         self.path = Path(path)
         self._depth = 0
         existed = self.path.exists() and self.path.stat().st_size > 0
+        #: True when the file or its folder cannot be written: reads work, writes raise
+        #: LibraryReadOnly (a library on a read-only mount or a backup disk).
+        self.read_only = existed and not _writable(self.path)
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            if self.read_only:
+                self._db = _connect_read_only(self.path)
+            else:
+                self._db = sqlite3.connect(
+                    str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                )
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open library {self.path}: {exc}") from exc
         try:
@@ -292,10 +309,21 @@ class Library:
             )
         if version == 0 and existed and tables:
             raise LibraryError(f"{self.path} is an SQLite file but not a ResNet Desktop library")
+        if version >= 1:
+            names = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not _V1_TABLES <= names:
+                raise LibraryError(f"{self.path} is not a ResNet Desktop library (its tables are not ours)")
+        if self.read_only and version < SCHEMA_VERSION:
+            raise LibraryReadOnly(
+                f"{self.path} needs upgrading to schema {SCHEMA_VERSION} but is read-only; "
+                "copy it somewhere writable first"
+            )
         return version
 
     def _configure(self) -> None:
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.read_only:
+            return
         self._db.execute("PRAGMA journal_mode = WAL").fetchone()
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA foreign_keys = ON")
@@ -360,6 +388,11 @@ class Library:
             finally:
                 self._depth -= 1
             return
+        if self.read_only:
+            raise LibraryReadOnly(
+                f"the library {self.path} is read-only (its file or folder cannot be written); "
+                "searching and browsing work, changes do not"
+            )
         self._db.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
@@ -609,7 +642,10 @@ class Library:
             clauses.append(sql)
             params += p
         if search and search.strip():
-            for term in split_terms(search):
+            terms = split_terms(search)
+            if len(terms) > albums.MAX_TERMS:
+                raise ValueError(f"a search may have at most {albums.MAX_TERMS} words; this one has {len(terms)}")
+            for term in terms:
                 sql, p = albums.term_condition(term, min_confidence)
                 clauses.append(sql)
                 params += p
@@ -661,7 +697,17 @@ class Library:
         """One filtered, sorted, paged SELECT: what photos() and ids() share."""
         where, params = self._where(rule, search, min_confidence)
         sql = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {self._order(sort)}"
-        return self._db.execute(*self._page(sql, params, limit, offset))
+        return self._run_query(*self._page(sql, params, limit, offset))
+
+    def _run_query(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        """Execute a rule's or a search's query; ValueError when it is too large for SQLite
+        (a rule stored by an older version), so one such album cannot break the others."""
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if "too large" in str(exc) or "too many" in str(exc):
+                raise ValueError(f"this rule or search is too large to run ({exc})") from None
+            raise
 
     @staticmethod
     def _order(sort: str) -> str:
@@ -681,7 +727,7 @@ class Library:
         self, *, rule: dict | None = None, search: str | None = None, min_confidence: float = 0.0
     ) -> int:
         where, params = self._where(rule, search, min_confidence)
-        return self._db.execute(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
+        return self._run_query(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
 
     def predictions(self, photo_id: int) -> list[StoredPrediction]:
         rows = self._db.execute(
@@ -794,6 +840,8 @@ class Library:
         with self.transaction():
             if self.album(name) is not None:
                 raise ValueError(f"an album named {name!r} exists already")
+            if rule is not None:
+                self.check_rule_runs(rule)
             cur = self._db.execute(
                 "INSERT INTO albums (name, kind, rule, created_at) VALUES (?, ?, ?, ?)",
                 (
@@ -804,6 +852,15 @@ class Library:
                 ),
             )
             return int(cur.lastrowid)
+
+    def check_rule_runs(self, rule: dict) -> None:
+        """ValueError when SQLite cannot run the rule's query (e.g. too large), so such a rule
+        is never stored."""
+        where, params = self._where(rule, None, 0.0)
+        try:
+            self._db.execute(f"SELECT 1 FROM photos ph WHERE {where} LIMIT 0", params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise ValueError(f"the rule cannot be run ({exc})") from None
 
     def delete_album(self, name: str) -> None:
         """Delete the album (and its memberships); the photos stay in the library."""
@@ -843,6 +900,30 @@ class Library:
             raise KeyError(f"no album named {name!r}")
         rule = {"album": album.name} if album.kind == "manual" else album.rule
         return self.photos(rule=rule, sort=sort, limit=limit)
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write the library: the file, and its folder (journal, WAL files)."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return False
+    try:  # a read-only mount answers os.access as writable for root; statvfs knows
+        return not os.statvfs(path.parent).f_flag & os.ST_RDONLY
+    except (OSError, AttributeError):
+        return True
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open without writing anything: mode=ro, or immutable when even WAL's shared-memory
+    file cannot be made (a WAL library in a read-only folder)."""
+    uri = "file:" + urllib.parse.quote(os.fspath(path.resolve()))
+    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+        db = sqlite3.connect(uri + options, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+    raise sqlite3.OperationalError(f"cannot read {path}")
 
 
 def split_terms(search: str) -> list[str]:

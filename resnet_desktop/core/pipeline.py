@@ -26,15 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
+from resnet_desktop.core.files import FileRefused, describe, read_regular
+from resnet_desktop.core.imaging import MAX_FILE_BYTES, PhotoError, decode_photo, is_supported, make_thumbnail
 from resnet_desktop.core.library import Library, PhotoRow
 
 if TYPE_CHECKING:
     from resnet_desktop.core.classify import Classifier
     from resnet_desktop.core.thumbs import ThumbCache
 
-#: Files larger than this are refused before they are read into memory.
-MAX_FILE_BYTES = 512 * 1024 * 1024
 THUMBNAIL_SIDE = 256
 
 
@@ -102,7 +101,8 @@ def scan(
             candidates = _walk(root, errors)
         else:
             if errors is not None:
-                errors.append((root, "not found"))
+                what = describe(root)
+                errors.append((root, what if what == "not found" else f"not a photo or folder ({what})"))
             continue
         for path in candidates:
             if not is_supported(path):
@@ -144,15 +144,15 @@ def _os_reason(exc: OSError) -> str:
 
 
 def read_photo_bytes(path: str) -> bytes:
-    """Read a photo file whole, turning OS errors into a :class:`PhotoError` with a reason."""
+    """Read a photo file whole, turning OS errors into a :class:`PhotoError` with a reason.
+
+    Only a regular file of at most MAX_FILE_BYTES is read: a FIFO or device named like a
+    photo is refused without blocking on it (see core.files).
+    """
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise PhotoError(
-                    f"file too large ({size / 2**20:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)"
-                )
-            return handle.read()
+        return read_regular(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise PhotoError(exc.reason) from exc
     except OSError as exc:
         raise PhotoError(_os_reason(exc)) from exc
 
