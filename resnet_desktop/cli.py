@@ -355,7 +355,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         thumbs=ThumbCache(thumbnail_dir()),
     )
-    print(f"Indexing into {_safe(library_path)} with {classifier.model} ({classifier.backend})", file=sys.stderr)
+    print(
+        f"Indexing into {_safe(library_path)} with {classifier.model} ({classifier.backend})", file=sys.stderr
+    )
     cancel = threading.Event()
     progress = _ProgressLine(sys.stderr)
     try:
@@ -371,6 +373,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     )
     if summary.indexed + summary.retagged and summary.elapsed_s > 0:
         print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
+    if summary.skipped_busy:
+        print(
+            f"  left {summary.skipped_busy} photos to another indexing run that is tagging them now; "
+            "run again when it is done to check them"
+        )
     for path, reason in summary.failed:
         print(f"  failed: {_safe(path)}: {_safe(reason)}")
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -450,7 +457,9 @@ def cmd_albums(args: argparse.Namespace) -> int:
                 try:
                     rows = library.album_photos(args.name, limit=args.limit)
                 except ValueError as exc:
-                    raise CliError(f"album {args.name!r} cannot be shown: {exc}; delete it and create it again") from None
+                    raise CliError(
+                        f"album {args.name!r} cannot be shown: {exc}; delete it and create it again"
+                    ) from None
             _print_photos(rows, args.json, "This album is empty.")
         elif action == "create":
             rule = _read_rule(args)

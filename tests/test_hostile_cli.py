@@ -91,7 +91,10 @@ def test_index_given_a_fifo_says_what_it_is(tmp_path, fifo):
 
 def test_a_rule_too_large_to_run_is_not_stored_and_others_still_list(tmp_path):
     lib = tmp_path / "lib.sqlite3"
-    assert run_cli("--library", lib, "albums", "create", "Cats", "--rule", '{"labels_any": ["cat"]}').returncode == 0
+    assert (
+        run_cli("--library", lib, "albums", "create", "Cats", "--rule", '{"labels_any": ["cat"]}').returncode
+        == 0
+    )
     huge = json.dumps({"labels_any": [f"word{i}" for i in range(3001)]})
     result = run_cli("--library", lib, "albums", "create", "Huge", "--rule", huge)
     line = one_clear_line(result)
@@ -104,12 +107,16 @@ def test_a_rule_too_large_to_run_is_not_stored_and_others_still_list(tmp_path):
 
 def test_a_stored_album_that_cannot_run_does_not_break_listing_the_others(tmp_path):
     lib = tmp_path / "lib.sqlite3"
-    assert run_cli("--library", lib, "albums", "create", "Cats", "--rule", '{"labels_any": ["cat"]}').returncode == 0
+    assert (
+        run_cli("--library", lib, "albums", "create", "Cats", "--rule", '{"labels_any": ["cat"]}').returncode
+        == 0
+    )
     # an album stored by an older version, before rules were checked this way
     with sqlite3.connect(lib) as db:
         rule = json.dumps({"labels_any": [f"word{i}" for i in range(3001)]})
         db.execute(
-            "INSERT INTO albums (name, kind, rule, created_at) VALUES ('Old', 'smart', ?, '2024-01-01')", (rule,)
+            "INSERT INTO albums (name, kind, rule, created_at) VALUES ('Old', 'smart', ?, '2024-01-01')",
+            (rule,),
         )
     listed = run_cli("--library", lib, "albums", "list")
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
@@ -150,7 +157,13 @@ def _read_only_runner(folder: Path):
     if shutil.which("unshare") is None:
         return None
     probe = subprocess.run(
-        ["unshare", "-m", "sh", "-c", f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'"],
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f"mount --bind '{folder}' '{folder}' && mount -o remount,ro,bind '{folder}'",
+        ],
         capture_output=True,
     )
     if probe.returncode != 0:

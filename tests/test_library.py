@@ -100,15 +100,15 @@ def test_migration_ladder_backs_up_then_upgrades(tmp_path, monkeypatch):
         db.execute("UPDATE photos SET rating = 5")
 
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, to_v2])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Library(path) as lib:
         assert lib.predictions(photo_id)[0].label == "tabby"
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     assert raw.execute("SELECT rating FROM photos").fetchone()[0] == 5
     raw.close()
-    backup = sqlite3.connect(tmp_path / "lib.sqlite3.bak-v1")
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    backup = sqlite3.connect(tmp_path / f"lib.sqlite3.bak-v{SCHEMA_VERSION}")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert backup.execute("SELECT count(*) FROM predictions").fetchone()[0] == 1
     backup.close()
 
@@ -123,11 +123,11 @@ def test_failed_migration_leaves_file_unchanged(tmp_path, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, broken])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", 2)
-    with pytest.raises(LibraryError, match="from schema 1 to 2 failed"):
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(LibraryError, match=f"from schema {SCHEMA_VERSION} to {SCHEMA_VERSION + 1} failed"):
         Library(path)
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     columns = {r[1] for r in raw.execute("PRAGMA table_info(photos)")}
     assert "rating" not in columns
     assert raw.execute("SELECT count(*) FROM photos").fetchone()[0] == 1

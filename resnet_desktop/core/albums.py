@@ -209,7 +209,11 @@ def compile_rule(rule: Any) -> tuple[str, list]:
     if "status" in rule:
         value = rule["status"]
         wanted = [value] if isinstance(value, str) else value
-        if not isinstance(wanted, list) or not wanted or any(not isinstance(s, str) or s not in STATUSES for s in wanted):
+        if (
+            not isinstance(wanted, list)
+            or not wanted
+            or any(not isinstance(s, str) or s not in STATUSES for s in wanted)
+        ):
             raise _fail("status", value)
         add(f"ph.status IN ({','.join('?' * len(wanted))})", *wanted)
     if "added_within_days" in rule:

@@ -52,7 +52,7 @@ def kind_of(mode: int) -> str | None:
 
 
 def describe(path: str | os.PathLike) -> str:
-    """"not found", or what the path is when it is not a regular file ("a named pipe (FIFO)")."""
+    """ "not found", or what the path is when it is not a regular file ("a named pipe (FIFO)")."""
     try:
         st = os.stat(path)
     except OSError:

@@ -34,7 +34,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "ok", "failed", "missing")
 SORTS = ("taken", "added", "name", "confidence")
@@ -241,8 +240,27 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_file_identity_and_claims(db: sqlite3.Connection) -> None:
+    """A file's identity beyond size and mtime (a copy tool or ``touch -r`` keeps those), and
+    the photos an indexing run is working on, so a second run leaves them alone."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE photos ADD COLUMN ctime_ns INTEGER;
+        ALTER TABLE photos ADD COLUMN inode INTEGER;
+        CREATE TABLE index_claims (
+            photo_id    INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+            owner       TEXT    NOT NULL,
+            claimed_at  TEXT    NOT NULL
+        );
+        CREATE INDEX index_claims_owner ON index_claims (owner);
+        """,
+    )
+
+
 #: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1, _migrate_file_identity_and_claims]
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # --------------------------------------------------------------------------- library
@@ -466,6 +484,8 @@ class Library:
         model: str | None,
         predictions: Sequence[Any],
         embedding: Any = None,
+        ctime_ns: int | None = None,
+        inode: int | None = None,
     ) -> None:
         """Store a classification: replaces the photo's predictions and embedding, status ok.
 
@@ -484,7 +504,7 @@ class Library:
             cur = self._db.execute(
                 "UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ?, width = ?, height = ?, "
                 "taken_at = ?, camera = ?, model = ?, sort_date = ?, indexed_at = ?, status = 'ok', "
-                "error = NULL WHERE id = ?",
+                "error = NULL, ctime_ns = ?, inode = ? WHERE id = ?",
                 (
                     int(size),
                     int(mtime_ns),
@@ -496,6 +516,8 @@ class Library:
                     model,
                     _sort_date(taken_at, mtime_ns),
                     _now(),
+                    ctime_ns,
+                    inode,
                     photo_id,
                 ),
             )
@@ -584,6 +606,7 @@ class Library:
                 self._refresh_derived(photo_id)
             cur = self._db.execute(
                 "UPDATE photos SET path = ?, folder = ?, name = ?, size = ?, mtime_ns = ?, "
+                "ctime_ns = NULL, inode = NULL, "
                 "sort_date = CASE WHEN taken_at IS NULL THEN ? ELSE sort_date END, "
                 "status = CASE WHEN status != 'missing' THEN status "
                 "              WHEN indexed_at IS NULL THEN 'pending' "
@@ -630,6 +653,47 @@ class Library:
                 )
             self._refresh_derived(photo_id)
 
+    def file_identities(self) -> dict[int, tuple[int, int]]:
+        """photo id -> (ctime_ns, inode) as recorded when the file was last read (where known)."""
+        rows = self._db.execute(
+            "SELECT id, ctime_ns, inode FROM photos WHERE ctime_ns IS NOT NULL AND inode IS NOT NULL"
+        )
+        return {i: (c, n) for i, c, n in rows}
+
+    # ---------------------------------------------------------------- claims
+
+    def claim(self, photo_ids: Iterable[int], owner: str, is_alive: Callable[[str], bool]) -> set[int]:
+        """Claim photos for an indexing run; returns those this ``owner`` got. A claim held by
+        an owner that ``is_alive`` says is gone (a crashed run) is taken over."""
+        wanted = list(photo_ids)
+        now = _now()
+        with self.transaction():
+            owners = [r[0] for r in self._db.execute("SELECT DISTINCT owner FROM index_claims")]
+            for dead in [o for o in owners if o != owner and not is_alive(o)]:
+                self._db.execute("DELETE FROM index_claims WHERE owner = ?", (dead,))
+            got: set[int] = set()
+            for photo_id in wanted:
+                cur = self._db.execute(
+                    "INSERT INTO index_claims (photo_id, owner, claimed_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (photo_id) DO UPDATE SET claimed_at = excluded.claimed_at "
+                    "WHERE index_claims.owner = excluded.owner RETURNING photo_id",
+                    (photo_id, owner, now),
+                )
+                if cur.fetchone() is not None:
+                    got.add(photo_id)
+        return got
+
+    def release(self, owner: str, photo_ids: Iterable[int] | None = None) -> None:
+        """Drop ``owner``'s claims (all of them, or those on ``photo_ids``)."""
+        with self.transaction():
+            if photo_ids is None:
+                self._db.execute("DELETE FROM index_claims WHERE owner = ?", (owner,))
+            else:
+                self._db.executemany(
+                    "DELETE FROM index_claims WHERE owner = ? AND photo_id = ?",
+                    [(owner, i) for i in photo_ids],
+                )
+
     # ---------------------------------------------------------------- reads
 
     def _where(self, rule: dict | None, search: str | None, min_confidence: float) -> tuple[str, list]:
@@ -644,7 +708,9 @@ class Library:
         if search and search.strip():
             terms = split_terms(search)
             if len(terms) > albums.MAX_TERMS:
-                raise ValueError(f"a search may have at most {albums.MAX_TERMS} words; this one has {len(terms)}")
+                raise ValueError(
+                    f"a search may have at most {albums.MAX_TERMS} words; this one has {len(terms)}"
+                )
             for term in terms:
                 sql, p = albums.term_condition(term, min_confidence)
                 clauses.append(sql)

@@ -54,6 +54,7 @@ class IndexSummary:
     moved: int = 0
     retagged: int = 0
     missing: int = 0
+    skipped_busy: int = 0  # photos another indexing run was tagging: left to it
     failed: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     elapsed_s: float = 0.0
@@ -69,6 +70,8 @@ class _Job:
     size: int
     mtime_ns: int
     retag: bool = False
+    ctime_ns: int | None = None
+    inode: int | None = None
 
 
 @dataclass
@@ -157,6 +160,43 @@ def read_photo_bytes(path: str) -> bytes:
         raise PhotoError(_os_reason(exc)) from exc
 
 
+def _run_owner() -> str:
+    """Who holds a claim: host, process and a token unique to this run."""
+    import socket
+    import uuid
+
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the run that wrote a claim may still be going (a kill -9 leaves claims behind)."""
+    import socket
+
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True  # another machine's run on a shared library: cannot tell, leave it
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _done_by_another(library: Library, job: _Job, identities: dict[int, tuple[int, int]], model: str) -> bool:
+    """The photo's row already holds what this job would write (another run got there first)."""
+    row = library.get(job.photo_id)
+    if row is None or row.size != job.size or row.mtime_ns != job.mtime_ns:
+        return False
+    return (
+        row.status == "ok"
+        and row.model == model
+        and identities.get(job.photo_id) == (job.ctime_ns, job.inode)
+    )
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -198,13 +238,26 @@ class Indexer:
         self._moved_ids: set[int] = set()
         self._vanished_here: set[int] = set()
         library = Library(self.library_path)
+        owner = _run_owner()
         try:
             # New photos are recorded (and shown) before the model loads, which can take
             # seconds; only then is it known which photos the model has already tagged.
             new_jobs, known, vanished = self._plan(library, paths, summary, on_scanned)
             classifier = self._classifier_factory()
             summary.model = classifier.model
-            jobs = self._known_jobs(known, classifier.model, summary) + new_jobs
+            jobs = self._known_jobs(known, classifier.model, summary, library.file_identities()) + new_jobs
+            # Another run on the same photos (a second `index`, the window) may be tagging some
+            # of them now: leave those to it rather than classify everything twice.
+            mine = library.claim([j.photo_id for j in jobs], owner, _owner_alive) if jobs else set()
+            # A job planned before another run finished it is done already: leave it too.
+            identities = library.file_identities()
+            mine = {
+                j.photo_id
+                for j in jobs
+                if j.photo_id in mine and not _done_by_another(library, j, identities, classifier.model)
+            }
+            summary.skipped_busy = len(jobs) - len(mine)
+            jobs = [j for j in jobs if j.photo_id in mine]
             if not cancel.is_set():
                 self._process(
                     library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel
@@ -224,7 +277,10 @@ class Indexer:
         finally:
             summary.cancelled = summary.cancelled or cancel.is_set()
             summary.elapsed_s = time.monotonic() - started
-            library.close()
+            try:
+                library.release(owner)
+            finally:
+                library.close()
         return summary
 
     def _plan(
@@ -241,13 +297,13 @@ class Indexer:
         folders that were not found (content hash -> photo id): a new file with one of those
         hashes is a move.
         """
-        new_files: list[tuple[str, int, int]] = []
+        new_files: list[tuple[str, int, int, int, int]] = []
         known: list[tuple[PhotoRow, str, os.stat_result]] = []
         seen_ids: set[int] = set()
         for path, st in scan(paths, summary.failed):
             row = library.get_by_path(path)
             if row is None:
-                new_files.append((path, st.st_size, st.st_mtime_ns))
+                new_files.append((path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
             else:
                 seen_ids.add(row.id)
                 known.append((row, path, st))
@@ -273,20 +329,33 @@ class Indexer:
         new_jobs: list[_Job] = []
         if new_files:
             with library.transaction():
-                ids = library.add_pending(new_files)
-            new_jobs = [_Job(i, p, s, m) for i, (p, s, m) in zip(ids, new_files, strict=True)]
+                ids = library.add_pending([(p, s, m) for p, s, m, _c, _n in new_files])
+            new_jobs = [
+                _Job(i, p, s, m, False, c, n) for i, (p, s, m, c, n) in zip(ids, new_files, strict=True)
+            ]
             if on_scanned is not None:
                 on_scanned(ids)
         return new_jobs, known, vanished
 
     @staticmethod
     def _known_jobs(
-        known: list[tuple[PhotoRow, str, os.stat_result]], model: str, summary: IndexSummary
+        known: list[tuple[PhotoRow, str, os.stat_result]],
+        model: str,
+        summary: IndexSummary,
+        identities: dict[int, tuple[int, int]],
     ) -> list[_Job]:
-        """Which photos already in the library need work: changed, unfinished, or tagged by another model."""
+        """Which photos already in the library need work: changed, unfinished, or tagged by another model.
+
+        Size and mtime are not enough: copy tools and ``touch -r`` keep them on a different
+        photo. The inode number and change time (which no tool can set) tell a replaced file,
+        without reading any unchanged one; a chmod changes them too, and costs a re-tag.
+        """
         jobs: list[_Job] = []
         for row, path, st in known:
             same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
+            identity = identities.get(row.id)
+            if identity is not None and identity != (st.st_ctime_ns, st.st_ino):
+                same_file = False
             if same_file and row.status == "ok" and row.model == model:
                 summary.unchanged += 1
             elif same_file and row.status == "failed":
@@ -294,7 +363,7 @@ class Indexer:
                 summary.failed.append((path, row.error or "failed earlier"))
             else:
                 retag = same_file and row.status == "ok"
-                jobs.append(_Job(row.id, path, st.st_size, st.st_mtime_ns, retag=retag))
+                jobs.append(_Job(row.id, path, st.st_size, st.st_mtime_ns, retag, st.st_ctime_ns, st.st_ino))
         return jobs
 
     def _process(
@@ -431,6 +500,8 @@ class Indexer:
                         model=classifier.model,
                         predictions=result.predictions,
                         embedding=result.embedding,
+                        ctime_ns=job.ctime_ns,
+                        inode=job.inode,
                     )
                     if job.retag:
                         summary.retagged += 1
