@@ -919,6 +919,32 @@ class Library:
             )
             return int(cur.lastrowid)
 
+    def update_album(self, name: str, new_name: str, rule: dict) -> None:
+        """Change a smart album's name and rule in place, in one transaction.
+
+        ValueError (nothing changed) for a bad rule, an empty name, a name another album has,
+        or a manual album; KeyError if there is no such album.
+        """
+        from resnet_desktop.core import albums
+
+        new_name = (new_name or "").strip()
+        if not new_name:
+            raise ValueError("an album needs a name")
+        albums.validate_rule(rule)
+        with self.transaction():
+            album = self.album(name)
+            if album is None:
+                raise KeyError(f"no album named {name!r}")
+            if album.kind != "smart":
+                raise ValueError(f"album {name!r} is a manual album; it has no rule")
+            other = self.album(new_name)
+            if other is not None and other.id != album.id:
+                raise ValueError(f"an album named {new_name!r} exists already")
+            self.check_rule_runs(rule)
+            self._db.execute(
+                "UPDATE albums SET name = ?, rule = ? WHERE id = ?", (new_name, json.dumps(rule), album.id)
+            )
+
     def check_rule_runs(self, rule: dict) -> None:
         """ValueError when SQLite cannot run the rule's query (e.g. too large), so such a rule
         is never stored."""

@@ -202,6 +202,14 @@ def create_album(library_path: str, name: str, rule: dict | None) -> int:
         lib.close()
 
 
+def update_album(library_path: str, name: str, new_name: str, rule: dict) -> None:
+    lib = Library(library_path)
+    try:
+        lib.update_album(name, new_name, rule)
+    finally:
+        lib.close()
+
+
 def delete_album(library_path: str, name: str) -> None:
     lib = Library(library_path)
     try:

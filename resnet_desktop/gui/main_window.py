@@ -681,13 +681,14 @@ class MainWindow(QMainWindow):
         if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
             return
         library, old = self.library_path, getattr(album, "name", None)
+        name, rule = dialog.album_name(), dialog.rule()
 
-        def replace() -> None:
+        def replace() -> None:  # in place, one transaction: a refused edit loses nothing
             if old:
-                data.delete_album(library, old)
-            data.create_album(library, dialog.album_name(), dialog.rule())
+                data.update_album(library, old, name, rule)
+            else:
+                data.create_album(library, name, rule)
 
-        name = dialog.album_name()
 
         def done(_r: object) -> None:
             self.sidebar._current_key = ("smart", name)

@@ -19,6 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 
+#: The rule keys this dialog shows; any other key of an edited rule is kept as it was.
+SHOWN_KEYS = frozenset({"labels_any", "labels_all", "min_confidence", "date_from", "date_to", "folder"})
+
+
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
@@ -34,6 +38,7 @@ class RuleEditorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Smart Album"))
         rule = dict(rule or {})
+        self._kept = {key: value for key, value in rule.items() if key not in SHOWN_KEYS}
         form = QFormLayout(self)
 
         self.name_edit = QLineEdit(name)
@@ -114,7 +119,7 @@ class RuleEditorDialog(QDialog):
         return self.name_edit.text().strip()
 
     def rule(self) -> dict:
-        rule: dict = {}
+        rule: dict = dict(self._kept)  # camera, status, ...: not shown here, never dropped
         labels = _split(self.labels_edit.text())
         if labels:
             rule["labels_all" if self.match_combo.currentData() == "all" else "labels_any"] = labels
