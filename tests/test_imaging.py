@@ -109,11 +109,15 @@ def test_permission_denied(tmp_path, monkeypatch):
     path = tmp_path / "secret.jpg"
     path.write_bytes(_jpeg(_noise(50, 50)))
 
-    def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    real_open = os.open
+
+    def denied(name, *args, **kwargs):
+        if os.fspath(name) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(name, *args, **kwargs)
 
     # Tests run as root here, where chmod 000 does not stop reads; simulate the OS answer.
-    monkeypatch.setattr(imaging, "open", denied, raising=False)
+    monkeypatch.setattr(os, "open", denied)
     assert _reason(path) == "permission denied"
 
 

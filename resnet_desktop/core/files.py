@@ -76,6 +76,8 @@ def read_regular(path: str | os.PathLike, max_bytes: int) -> bytes:
     try:
         st = os.fstat(fd)
         kind = kind_of(st.st_mode)
+        if kind == "a folder":
+            raise FileRefused(path, "not a file (a folder)")
         if kind is not None:
             raise FileRefused(path, f"not a regular file ({kind})")
         if st.st_size > max_bytes:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
 #: The rule keys this dialog shows; any other key of an edited rule is kept as it was.
 SHOWN_KEYS = frozenset({"labels_any", "labels_all", "min_confidence", "date_from", "date_to", "folder"})
 

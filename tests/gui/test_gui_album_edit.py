@@ -3,7 +3,7 @@ transaction, keeping the rule keys the editor does not show, never losing an alb
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMenu, QSpinBox
 
