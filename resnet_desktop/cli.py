@@ -509,7 +509,8 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
     except RecursionError:
         raise CliError("the rule is nested too deeply to be a rule") from None
     except ValueError as exc:  # e.g. a number of more than 4300 digits
-        raise CliError(f"the rule cannot be read: {exc}") from None
+        why = "a number in it has too many digits" if "digits" in str(exc) else str(exc)
+        raise CliError(f"the rule cannot be read: {why}") from None
     if not isinstance(rule, dict):
         raise CliError('the rule must be a JSON object, e.g. {"labels_any": ["cat"]}')
     return rule

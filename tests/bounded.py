@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,9 +53,6 @@ def run_cli(
     """
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO)}
     cmd = [*(prefix or []), sys.executable, "-m", "resnet_desktop", *map(str, args)]
-    out_path = err_path = None
-    import tempfile
-
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
         proc = subprocess.Popen(cmd, env=full_env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
@@ -80,7 +78,6 @@ def run_cli(
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        del out_path, err_path
         return Outcome(
             None if killed else proc.returncode,
             out.read().decode("utf-8", "replace"),
