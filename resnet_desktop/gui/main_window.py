@@ -41,7 +41,7 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
-from resnet_desktop.gui.indexing import IndexController
+from resnet_desktop.gui.indexing import IndexController, IndexSettings
 from resnet_desktop.gui.photo_model import PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
@@ -377,8 +377,9 @@ class MainWindow(QMainWindow):
             return None
         return ThumbCache(paths.thumbnail_dir())
 
-    def _classifier_factory(self) -> Any:
-        """Called by the Indexer in its worker thread: torch loads there, never in the GUI thread."""
+    def _classifier_factory(self, chosen: IndexSettings) -> Any:
+        """Called by the Indexer in its worker thread: torch loads there, never in the GUI thread.
+        ``chosen`` is the settings snapshot taken when the run started."""
         with self._classifier_lock:
             if self._classifier is None:
                 if self._injected_factory is not None:
@@ -387,12 +388,12 @@ class MainWindow(QMainWindow):
                     from resnet_desktop.core.classify import load_classifier
                     from resnet_desktop.core.weights import WeightsError
 
-                    model = None if self.settings.model == MODEL_AUTO else self.settings.model
+                    model = chosen.model
                     try:
-                        precision = "int8" if self.settings.int8 else "fp32"
+                        precision = "int8" if chosen.int8 else "fp32"
                         self._classifier, notice = load_classifier(model, precision=precision)
                     except WeightsError as exc:
-                        if not self.settings.int8:
+                        if not chosen.int8:
                             raise
                         # the INT8 model belongs to other weights now: tag with the normal one
                         self._classifier, notice = load_classifier(model)
@@ -402,15 +403,26 @@ class MainWindow(QMainWindow):
             return self._classifier
 
     def _make_indexer(self) -> Any:
-        from resnet_desktop.core.pipeline import Indexer
-
-        return Indexer(
-            self.library_path,
-            self._classifier_factory,
-            decode_threads=self.settings.decode_threads,
-            batch_size=self.batch_size,
-            thumbs=self.thumbnails.thumbs,
+        """GUI thread: snapshot the settings; the returned builder runs in the worker thread."""
+        chosen = IndexSettings(
+            None if self.settings.model == MODEL_AUTO else self.settings.model,
+            self.settings.int8,
+            self.settings.decode_threads,
         )
+        library, batch_size, thumbs = self.library_path, self.batch_size, self.thumbnails.thumbs
+
+        def build() -> Any:
+            from resnet_desktop.core.pipeline import Indexer
+
+            return Indexer(
+                library,
+                lambda: self._classifier_factory(chosen),
+                decode_threads=chosen.decode_threads,
+                batch_size=batch_size,
+                thumbs=thumbs,
+            )
+
+        return build
 
     def _open_library(self) -> None:
         """Create or migrate the library in the write pool, then load the grid and sidebar.
@@ -689,7 +701,6 @@ class MainWindow(QMainWindow):
             else:
                 data.create_album(library, name, rule)
 
-
         def done(_r: object) -> None:
             self.sidebar._current_key = ("smart", name)
             self._after_write()
@@ -782,8 +793,17 @@ class MainWindow(QMainWindow):
             timer.stop()
         for viewer in list(self._viewers):
             viewer.close()
-        self.indexer.shutdown(1000)
-        tasks.shutdown()
+        retry = getattr(self, "_close_retry", False)
+        stopped = self.indexer.shutdown(50, grace_ms=0) if retry else self.indexer.shutdown(1000)
+        drained = tasks.shutdown(50 if retry else 3000)
+        if not (stopped and drained):
+            # A worker is still inside a step it cannot leave (a long inference, a slow disk):
+            # destroying its thread would crash. Stay open, say so, and try again shortly.
+            event.ignore()
+            self._close_retry = True
+            self.status_label.setText(self.tr("Finishing the work in progress before closing…"))
+            QTimer.singleShot(200, self.close)
+            return
         self.settings.sync()
         super().closeEvent(event)
 
