@@ -38,6 +38,9 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from resnet_desktop.core.models import MODELS  # the one model list (no torch is imported)
+
+    model_names = tuple(MODELS)
     parser = argparse.ArgumentParser(
         prog="resnet-desktop",
         description="Offline photo organizer: tag photos with ImageNet labels, index and search them.",
@@ -48,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def model_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help="model to use")
+        p.add_argument("--model", choices=model_names, help="model to use")
         p.add_argument("--weights", metavar="FILE", help="weights file for the model")
         p.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
         p.add_argument(
@@ -107,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     m.add_argument("photos", nargs="*", metavar="PHOTO_OR_FOLDER", help="default: photos in the library")
     m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
-    m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
+    m.add_argument("--model", choices=model_names)
     m.add_argument("--weights", metavar="FILE")
     return parser
 

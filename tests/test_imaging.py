@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from resnet_desktop.core import imaging
 from resnet_desktop.core.imaging import (
     MAX_PIXELS,
     SUPPORTED_EXTENSIONS,

@@ -14,15 +14,13 @@ A label the user removed from a photo never matches that photo.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from resnet_desktop.core import categories
-from resnet_desktop.core.resources import resource_path
+from resnet_desktop.core import categories, models
+from resnet_desktop.core.library import STATUSES
 
-STATUSES = ("pending", "ok", "failed", "missing")
 RECENT_DAYS = 30
 #: Most label words one rule (or one search) may hold: far beyond any person's, and far
 #: below what SQLite's expression depth (1000) can take.
@@ -59,7 +57,7 @@ _REMOVED = "p.hidden = 0"
 
 @functools.lru_cache(maxsize=1)
 def _class_names() -> tuple[str, ...]:
-    return tuple(json.loads(resource_path("imagenet_classes.json").read_text(encoding="utf-8")))
+    return tuple(models.class_names())
 
 
 @functools.lru_cache(maxsize=4096)

@@ -375,14 +375,15 @@ class Library:
 
     def _backup(self, version: int) -> Path:
         """Copy the file to ``<file>.bak-v<version>`` (sqlite's backup API: consistent under WAL)."""
+        from resnet_desktop.core.files import atomic_path
+
         target = backup_path(self.path, version)
-        tmp = target.with_name(target.name + ".tmp")
-        dest = sqlite3.connect(str(tmp))
-        try:
-            self._db.backup(dest)
-        finally:
-            dest.close()
-        os.replace(tmp, target)
+        with atomic_path(target) as tmp:
+            dest = sqlite3.connect(str(tmp))
+            try:
+                self._db.backup(dest)
+            finally:
+                dest.close()
         return target
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from resnet_desktop.core.files import atomic_path, atomic_write
 from resnet_desktop.core.paths import data_dir
 
 if TYPE_CHECKING:
@@ -160,8 +162,10 @@ def quantize(
             speedup=_speed(int8_run, held_out) / _speed(classifier.forward, held_out),
             created=time.strftime("%Y-%m-%dT%H:%M:%S"),
         )
-        os.replace(quantized, target)
-    report_path(classifier.onnx_path).write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+        with atomic_path(target) as tmp:
+            shutil.copyfile(quantized, tmp)
+    with atomic_write(report_path(classifier.onnx_path)) as handle:
+        handle.write(json.dumps(asdict(report), indent=2).encode("utf-8"))
     return report
 
 

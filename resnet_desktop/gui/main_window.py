@@ -377,9 +377,11 @@ class MainWindow(QMainWindow):
             return None
         return ThumbCache(paths.thumbnail_dir())
 
-    def _classifier_factory(self, chosen: IndexSettings) -> Any:
+    def _classifier_factory(self, chosen: IndexSettings | None = None) -> Any:
         """Called by the Indexer in its worker thread: torch loads there, never in the GUI thread.
-        ``chosen`` is the settings snapshot taken when the run started."""
+        ``chosen`` is the settings snapshot taken when the run started (read now if not given,
+        which only the GUI thread may do)."""
+        chosen = chosen or self._index_settings()
         with self._classifier_lock:
             if self._classifier is None:
                 if self._injected_factory is not None:
@@ -402,13 +404,16 @@ class MainWindow(QMainWindow):
                         self.model_notice.emit(notice)
             return self._classifier
 
-    def _make_indexer(self) -> Any:
-        """GUI thread: snapshot the settings; the returned builder runs in the worker thread."""
-        chosen = IndexSettings(
+    def _index_settings(self) -> IndexSettings:
+        return IndexSettings(
             None if self.settings.model == MODEL_AUTO else self.settings.model,
             self.settings.int8,
             self.settings.decode_threads,
         )
+
+    def _make_indexer(self) -> Any:
+        """GUI thread: snapshot the settings; the returned builder runs in the worker thread."""
+        chosen = self._index_settings()
         library, batch_size, thumbs = self.library_path, self.batch_size, self.thumbnails.thumbs
 
         def build() -> Any:
