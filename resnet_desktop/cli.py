@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models")
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve")
 
 
 class CliError(Exception):
@@ -112,6 +112,19 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
     m.add_argument("--model", choices=model_names)
     m.add_argument("--weights", metavar="FILE")
+
+    p = sub.add_parser(
+        "serve", help="the recognition service: POST /predict and a web page, on this computer"
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help="answer known photos from it")
+    p.add_argument(
+        "--token", help="require this token (Authorization: Bearer TOKEN); or RESNET_DESKTOP_TOKEN"
+    )
+    p.add_argument("--batch-window-ms", type=float, default=5.0, help="how long a request waits for others")
+    p.add_argument("--cache-size", type=int, default=1024, help="answers kept by content hash (0: none)")
+    model_options(p)
     return parser
 
 
@@ -132,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "albums": cmd_albums,
         "tag": cmd_tag,
         "models": cmd_models,
+        "serve": cmd_serve,
     }[args.command]
     import sqlite3
 
@@ -261,6 +275,7 @@ def _fmt_duration(seconds: float | None) -> str:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    from resnet_desktop.core.classify import prediction_json
     from resnet_desktop.core.imaging import PhotoError, decode_photo
     from resnet_desktop.core.pipeline import read_photo_bytes
 
@@ -280,10 +295,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
         for warning in photo.warnings:
             print(f"warning: {_safe(path)}: {_safe(warning)}", file=sys.stderr)
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
-        results[path] = [
-            {"rank": p.rank, "class": p.label, "probability": _percent(p.probability)}
-            for p in result.predictions
-        ]
+        results[path] = [prediction_json(p) for p in result.predictions]
     if args.json:
         json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -306,6 +318,42 @@ def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO)
         for p in predictions:
             bar = "#" * round(p["probability"] / 5)
             print(f"  {p['rank']}. {p['class']:<{width}}  {p['probability']:6.2f}%  {bar}", file=out)
+
+
+# -- serve -----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from resnet_desktop import serve
+
+    if not 0 <= args.port <= 65535:
+        raise CliError("--port must be between 0 and 65535")
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        raise CliError("`serve` needs aiohttp: pip install aiohttp") from None
+    library = None
+    if args.library:
+        library = _library_path(args)
+        if not library.exists():
+            raise CliError(f"no library at {library}; create one with `resnet-desktop index FOLDER`")
+    token = serve.token_from(args.token)
+    warning = serve.address_warning(args.host, token)
+    if warning:
+        _err(f"warning: {warning}")
+    classifier = _load_classifier(args)
+    try:
+        return serve.serve(
+            classifier,
+            host=args.host,
+            port=args.port,
+            library=library,
+            token=token,
+            batch_window_ms=args.batch_window_ms,
+            cache_size=args.cache_size,
+        )
+    except OSError as exc:  # address in use, no such address, no permission for the port
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
 
 
 # -- index -----------------------------------------------------------------------------------

@@ -50,6 +50,11 @@ class Prediction:
     probability: float  # 0..1
 
 
+def prediction_json(p: Prediction) -> dict[str, int | str | float]:
+    """The seed's JSON for one prediction (classify --json, serve): probability in percent, 2 decimals."""
+    return {"rank": p.rank, "class": p.label, "probability": round(p.probability * 100.0, 2)}
+
+
 @dataclass
 class Result:
     predictions: list[Prediction]
