@@ -201,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clean", action="store_true", help="clear PyInstaller's caches first")
     parser.add_argument("--skip-export", action="store_true", help="reuse the models already exported")
     parser.add_argument("--skip-pyinstaller", action="store_true", help="only export the models")
+    parser.add_argument(
+        "--deb", action="store_true", help="also make a Debian package (.deb) of the folder, with dpkg-deb"
+    )
     args = parser.parse_args(argv)
     if args.skip_export and args.skip_pyinstaller:
         parser.error("nothing to do with both --skip-export and --skip-pyinstaller")
@@ -225,6 +228,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     size_mb, count = bundle_stats(bundle)
     print(f"built {bundle} in {time.perf_counter() - started:.0f} s: {size_mb:.0f} MB, {count} files")
     print(f"check it with: '{executable}' --self-test")
+    if args.deb:
+        from resnet_desktop.build_deb import DebError, build_deb
+
+        if args.onefile:
+            print("build failed: --deb packages the folder build; leave out --onefile", file=sys.stderr)
+            return 1
+        try:
+            deb = build_deb(bundle, args.dist)
+        except DebError as exc:
+            print(f"build failed: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"built {deb}: {deb.stat().st_size / 1e6:.0f} MB; install it with: sudo apt install ./{deb.name}"
+        )
     return 0
 
 

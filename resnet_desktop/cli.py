@@ -20,14 +20,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from resnet_desktop import __version__
+from resnet_desktop import __version__, cli_similar
+from resnet_desktop.core.messages import current_language, ngettext, translate
+from resnet_desktop.core.messages import gettext as _
 
 if TYPE_CHECKING:
     from resnet_desktop.core.library import Library, PhotoRow
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve")
+COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "similar", "duplicates")
 
 
 class CliError(Exception):
@@ -38,93 +40,116 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_reader_language()
     from resnet_desktop.core.models import MODELS  # the one model list (no torch is imported)
 
     model_names = tuple(MODELS)
     parser = argparse.ArgumentParser(
         prog="resnet-desktop",
-        description="Offline photo organizer: tag photos with ImageNet labels, index and search them.",
-        epilog="Without a command, opens the desktop app (with any PATHs given added to the library).",
+        description=_("Offline photo organizer: tag photos with ImageNet labels, index and search them."),
+        epilog=_("Without a command, opens the desktop app (with any PATHs given added to the library)."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--library", metavar="FILE", help="library file (default: in your data folder)")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help=_("add ResNet Desktop to your applications menu and to Open With for photos (Linux)"),
+    )
+    parser.add_argument(
+        "--uninstall-desktop-entry", action="store_true", help=_("remove that menu entry again")
+    )
+    parser.add_argument("--library", metavar="FILE", help=_("library file (default: in your data folder)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def model_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--model", choices=model_names, help="model to use")
-        p.add_argument("--weights", metavar="FILE", help="weights file for the model")
+        p.add_argument("--model", choices=model_names, help=_("model to use"))
+        p.add_argument("--weights", metavar="FILE", help=_("weights file for the model"))
         p.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
         p.add_argument(
             "--int8",
             action="store_true",
-            help="use the INT8 model made by `models quantize` (faster; see its agreement with fp32)",
+            help=_("use the INT8 model made by `models quantize` (faster; see its agreement with fp32)"),
         )
 
-    p = sub.add_parser("classify", help="print the top labels of photos")
+    p = sub.add_parser("classify", help=_("print the top labels of photos"))
     p.add_argument("photos", nargs="+", metavar="PHOTO")
     p.add_argument("--top-k", type=int, default=3, metavar="K")
-    p.add_argument("--json", action="store_true", help="JSON: {path: [{rank, class, probability}]}")
+    p.add_argument("--json", action="store_true", help=_("JSON: {path: [{rank, class, probability}]}"))
     model_options(p)
 
-    p = sub.add_parser("index", help="find photos in folders, tag them and store them in the library")
+    p = sub.add_parser("index", help=_("find photos in folders, tag them and store them in the library"))
     p.add_argument("folders", nargs="+", metavar="FOLDER")
-    p.add_argument("--threads", type=int, default=None, help="decoding threads (default: cores)")
+    p.add_argument("--threads", type=int, default=None, help=_("decoding threads (default: cores)"))
     p.add_argument("--batch-size", type=int, default=16)
     model_options(p)
 
-    p = sub.add_parser("search", help="find photos by label, category or tag")
+    p = sub.add_parser("search", help=_("find photos by label, category or tag"))
     p.add_argument("terms", nargs="+", metavar="TERM")
     p.add_argument("--min-confidence", type=float, default=0.0, metavar="P", help="0..1")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("albums", help="list, create, show and delete albums")
+    p = sub.add_parser("albums", help=_("list, create, show and delete albums"))
     albums = p.add_subparsers(dest="albums_command", metavar="ACTION")
-    albums.add_parser("list", help="built-in and saved albums with their photo counts")
-    a = albums.add_parser("show", help="the photos of an album")
+    albums.add_parser("list", help=_("built-in and saved albums with their photo counts"))
+    a = albums.add_parser("show", help=_("the photos of an album"))
     a.add_argument("name")
     a.add_argument("--limit", type=int, default=None)
     a.add_argument("--json", action="store_true")
-    a = albums.add_parser("create", help="save a smart album from a JSON rule, or an empty manual album")
+    a = albums.add_parser("create", help=_("save a smart album from a JSON rule, or an empty manual album"))
     a.add_argument("name")
-    a.add_argument("--rule", metavar="JSON", help='e.g. \'{"labels_any": ["cat"], "min_confidence": 0.3}\'')
+    a.add_argument(
+        "--rule", metavar="JSON", help=_("e.g.") + ' \'{"labels_any": ["cat"], "min_confidence": 0.3}\''
+    )
     a.add_argument("--rule-file", metavar="FILE")
-    a = albums.add_parser("delete", help="delete a saved album (its photos stay in the library)")
+    a = albums.add_parser("delete", help=_("delete a saved album (its photos stay in the library)"))
     a.add_argument("name")
 
-    p = sub.add_parser("tag", help="add (+label) or remove (-label) a person's tags on a photo")
+    p = sub.add_parser("tag", help=_("add (+label) or remove (-label) a person's tags on a photo"))
     p.add_argument("photo")
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+LABEL|-LABEL")
 
-    p = sub.add_parser("models", help="show models and weights; download or import ResNet-18 weights")
+    p = sub.add_parser("models", help=_("show models and weights; download or import ResNet-18 weights"))
     models = p.add_subparsers(dest="models_command", metavar="ACTION")
-    models.add_parser("list", help="(default) models, where their weights are, which is in use")
-    m = models.add_parser("download", help="download the official weights (needs a network)")
+    models.add_parser("list", help=_("(default) models, where their weights are, which is in use"))
+    m = models.add_parser("download", help=_("download the official weights (needs a network)"))
     m.add_argument("model", nargs="?", default="resnet18", choices=("resnet18",))
-    m = models.add_parser("import", help="import a weights file you already have")
+    m = models.add_parser("import", help=_("import a weights file you already have"))
     m.add_argument("file")
     m.add_argument("--model", default="resnet18", choices=("resnet18",))
     m = models.add_parser(
         "quantize",
-        help="make an INT8 model from your photos and report how often it agrees with fp32",
+        help=_("make an INT8 model from your photos and report how often it agrees with fp32"),
     )
-    m.add_argument("photos", nargs="*", metavar="PHOTO_OR_FOLDER", help="default: photos in the library")
-    m.add_argument("--max", type=int, default=64, help="photos to use at most (half calibrate, half check)")
+    m.add_argument("photos", nargs="*", metavar="PHOTO_OR_FOLDER", help=_("default: photos in the library"))
+    m.add_argument(
+        "--max", type=int, default=64, help=_("photos to use at most (half calibrate, half check)")
+    )
     m.add_argument("--model", choices=model_names)
     m.add_argument("--weights", metavar="FILE")
+    cli_similar.add_parsers(sub)
 
     p = sub.add_parser(
-        "serve", help="the recognition service: POST /predict and a web page, on this computer"
+        "serve", help=_("the recognition service: POST /predict and a web page, on this computer")
     )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    p.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help="answer known photos from it")
     p.add_argument(
-        "--token", help="require this token (Authorization: Bearer TOKEN); or RESNET_DESKTOP_TOKEN"
+        "--host", default="127.0.0.1", help=_("address to listen on (default: this computer only)")
     )
-    p.add_argument("--batch-window-ms", type=float, default=5.0, help="how long a request waits for others")
-    p.add_argument("--cache-size", type=int, default=1024, help="answers kept by content hash (0: none)")
+    p.add_argument("--port", type=int, default=8000, help=_("port (default 8000; 0 picks a free one)"))
+    p.add_argument(
+        "--library", metavar="FILE", default=argparse.SUPPRESS, help=_("answer known photos from it")
+    )
+    p.add_argument(
+        "--token", help=_("require this token (Authorization: Bearer TOKEN); or RESNET_DESKTOP_TOKEN")
+    )
+    p.add_argument(
+        "--batch-window-ms", type=float, default=5.0, help=_("how long a request waits for others")
+    )
+    p.add_argument("--cache-size", type=int, default=1024, help=_("answers kept by content hash (0: none)"))
     model_options(p)
+    from resnet_desktop import cli_xmp
+
+    cli_xmp.add_parser(sub)
     return parser
 
 
@@ -134,6 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from resnet_desktop import selftest
 
         return selftest.main()
+    if "--install-desktop-entry" in argv or "--uninstall-desktop-entry" in argv:
+        from resnet_desktop import desktop_entry
+
+        if "--install-desktop-entry" in argv:
+            return desktop_entry.install_for_user()
+        return desktop_entry.uninstall_for_user()
     if not any(a in COMMANDS or a in ("-h", "--help", "--version") for a in argv):
         return _open_app(argv)
     parser = build_parser()
@@ -145,7 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "albums": cmd_albums,
         "tag": cmd_tag,
         "models": cmd_models,
+        "similar": cli_similar.cmd_similar,
+        "duplicates": cli_similar.cmd_duplicates,
         "serve": cmd_serve,
+        "xmp": _cmd_xmp,
     }[args.command]
     import sqlite3
 
@@ -160,19 +194,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(str(exc))
         return EXIT_USAGE
     except LibraryError as exc:
-        _err(f"{exc}. Point --library at your library file, or at a new file name to start one.")
+        _err(
+            _(
+                "{problem}. Point --library at your library file, or at a new file name to start one.",
+                problem=translate(str(exc)),
+            )
+        )
         return EXIT_USAGE
     except sqlite3.Error as exc:  # disk full, read-only folder, a lock held too long...
-        _err(f"the library could not be read or written ({exc}); nothing was lost from it")
+        _err(_("the library could not be read or written ({reason}); nothing was lost from it", reason=exc))
         return EXIT_USAGE
     except BrokenPipeError:  # `... | head`: the reader has all it wants
         _quiet_broken_pipe()
         return EXIT_OK
     except OSError as exc:
-        _err(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        _err(f"{exc.filename or ''}: {translate(str(exc.strerror or exc))}".lstrip(": "))
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(_("interrupted"))
         return EXIT_INTERRUPTED
 
 
@@ -193,8 +232,10 @@ def _open_app(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if _no_display():
         _err(
-            "no graphical display here, so the window cannot open. The command line works "
-            "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
+            _(
+                "no graphical display here, so the window cannot open. The command line works "
+                "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
+            )
         )
         return EXIT_USAGE
     from resnet_desktop.gui.app import run_app
@@ -225,6 +266,15 @@ def _safe(text: object) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+def _argparse_in_reader_language() -> None:
+    """argparse's own words ("usage:", "error:", "invalid choice...") from our catalog too.
+
+    argparse looks its messages up through the module-level ``_`` it imported from gettext,
+    with %-placeholders; our catalog has them keyed by the same English.
+    """
+    argparse._ = lambda text: _(text)  # type: ignore[attr-defined]
+
+
 def _library_path(args: argparse.Namespace) -> Path:
     from resnet_desktop.core.paths import default_library_path
 
@@ -237,7 +287,7 @@ def _open_library(args: argparse.Namespace, must_exist: bool = True) -> Library:
 
     path = _library_path(args)
     if must_exist and not path.exists():
-        raise CliError(f"no library at {path}; create one with `resnet-desktop index FOLDER`")
+        raise CliError(_("no library at {path}; create one with `resnet-desktop index FOLDER`", path=path))
     return Library(path)
 
 
@@ -251,11 +301,12 @@ def _load_classifier(args: argparse.Namespace):
             args.model, args.weights, backend=args.backend, precision=precision
         )
     except WeightsError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(translate(str(exc))) from None
     if notice:
-        print(f"note: {notice}", file=sys.stderr)
+        print(_("note: {notice}", notice=translate(notice)), file=sys.stderr)
     if classifier.int8_report is not None:
-        print(f"note: INT8 model: {classifier.int8_report.summary()}", file=sys.stderr)
+        summary = translate(classifier.int8_report.summary())
+        print(_("note: INT8 model: {summary}", summary=summary), file=sys.stderr)
     return classifier
 
 
@@ -280,7 +331,10 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from resnet_desktop.core.pipeline import read_photo_bytes
 
     if args.top_k < 1 or args.top_k > 1000:
-        raise CliError("--top-k must be between 1 and 1000")
+        raise CliError(_("--top-k must be between 1 and 1000"))
+    from resnet_desktop.core.names import display_name
+
+    lang = current_language()
     classifier = _load_classifier(args)
     results: dict[str, Any] = {}
     failed = 0
@@ -289,13 +343,22 @@ def cmd_classify(args: argparse.Namespace) -> int:
             photo = decode_photo(read_photo_bytes(path), min_side=classifier.resize_side, name=path)
         except PhotoError as exc:
             failed += 1
-            _err(f"{path}: {exc.reason}")  # _err escapes control characters
+            _err(f"{path}: {translate(exc.reason)}")  # _err escapes control characters
             results[path] = {"error": exc.reason}
             continue
         for warning in photo.warnings:
-            print(f"warning: {_safe(path)}: {_safe(warning)}", file=sys.stderr)
+            print(
+                _("warning: {path}: {warning}", path=_safe(path), warning=_safe(translate(warning))),
+                file=sys.stderr,
+            )
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
-        results[path] = [prediction_json(p) for p in result.predictions]
+        results[path] = [
+            prediction_json(p)
+            # "class" stays ImageNet's English label (scripts key on it); a Chinese reader also
+            # gets the name the table shows.
+            | ({"name_zh": display_name(p.label, "zh")} if lang == "zh" else {})
+            for p in result.predictions
+        ]
     if args.json:
         json.dump(results, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -307,17 +370,32 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO) -> None:
     from resnet_desktop.core.models import model_title
 
-    print(f"Model: {model_title(classifier.model)} ({classifier.backend})", file=out)
+    print(
+        _(
+            "Model: {title} ({backend})",
+            title=translate(model_title(classifier.model)),
+            backend=classifier.backend,
+        ),
+        file=out,
+    )
     for path, predictions in results.items():
         print(file=out)
         print(_safe(path), file=out)
         if isinstance(predictions, dict):
-            print(f"  failed: {_safe(predictions['error'])}", file=out)
+            print("  " + _("failed: {reason}", reason=_safe(translate(predictions["error"]))), file=out)
             continue
-        width = max(len(p["class"]) for p in predictions)
-        for p in predictions:
+        names = [p.get("name_zh", p["class"]) for p in predictions]
+        width = max(_width(name) for name in names)
+        for p, name in zip(predictions, names, strict=True):
             bar = "#" * round(p["probability"] / 5)
-            print(f"  {p['rank']}. {p['class']:<{width}}  {p['probability']:6.2f}%  {bar}", file=out)
+            print(f"  {p['rank']}. {_columns((name, width))}  {p['probability']:6.2f}%  {bar}", file=out)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
 # -- serve -----------------------------------------------------------------------------------
@@ -327,20 +405,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from resnet_desktop import serve
 
     if not 0 <= args.port <= 65535:
-        raise CliError("--port must be between 0 and 65535")
+        raise CliError(_("--port must be between 0 and 65535"))
     try:
         import aiohttp  # noqa: F401
     except ImportError:
-        raise CliError("`serve` needs aiohttp: pip install aiohttp") from None
+        raise CliError(_("`serve` needs aiohttp: pip install aiohttp")) from None
     library = None
     if args.library:
         library = _library_path(args)
         if not library.exists():
-            raise CliError(f"no library at {library}; create one with `resnet-desktop index FOLDER`")
+            raise CliError(
+                _("no library at {path}; create one with `resnet-desktop index FOLDER`", path=library)
+            )
     token = serve.token_from(args.token)
     warning = serve.address_warning(args.host, token)
     if warning:
-        _err(f"warning: {warning}")
+        _err(_("warning: {warning}", warning=translate(warning)))
     classifier = _load_classifier(args)
     try:
         return serve.serve(
@@ -353,7 +433,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             cache_size=args.cache_size,
         )
     except OSError as exc:  # address in use, no such address, no permission for the port
-        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        raise CliError(
+            _(
+                "cannot listen on {host}:{port}: {reason}",
+                host=args.host,
+                port=args.port,
+                reason=translate(str(exc.strerror or exc)),
+            )
+        ) from None
 
 
 # -- index -----------------------------------------------------------------------------------
@@ -377,9 +464,11 @@ class _ProgressLine:
         self.last = now
         frac = p.done / p.total if p.total else 1.0
         bar = "#" * int(frac * 24)
-        text = f"[{bar:<24}] {p.done}/{p.total}  {p.rate:5.1f} photos/s  ETA {_fmt_duration(p.eta_s)}" + (
-            f"  {p.failed} failed" if p.failed else ""
+        text = f"[{bar:<24}] {p.done}/{p.total}  " + _(
+            "{rate:5.1f} photos/s  ETA {eta}", rate=p.rate, eta=_fmt_duration(p.eta_s)
         )
+        if p.failed:
+            text += "  " + _("{n} failed", n=p.failed)
         if self.tty:
             self.stream.write("\r" + text[:118].ljust(118))
             if final:
@@ -396,7 +485,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     for folder in args.folders:
         if not os.path.exists(folder):
-            raise CliError(f"{folder}: no such file or folder")
+            raise CliError(_("{path}: no such file or folder", path=folder))
     classifier = _load_classifier(args)
     library_path = _library_path(args)
     indexer = Indexer(
@@ -407,7 +496,13 @@ def cmd_index(args: argparse.Namespace) -> int:
         thumbs=ThumbCache(thumbnail_dir()),
     )
     print(
-        f"Indexing into {_safe(library_path)} with {classifier.model} ({classifier.backend})", file=sys.stderr
+        _(
+            "Indexing into {library} with {model} ({backend})",
+            library=_safe(library_path),
+            model=classifier.model,
+            backend=classifier.backend,
+        ),
+        file=sys.stderr,
     )
     cancel = threading.Event()
     progress = _ProgressLine(sys.stderr)
@@ -415,22 +510,46 @@ def cmd_index(args: argparse.Namespace) -> int:
         summary = indexer.run(args.folders, on_progress=progress, cancel=cancel)
     except KeyboardInterrupt:
         print(file=sys.stderr)
-        _err("interrupted; everything tagged so far is saved. Run the same command again to continue.")
+        _err(_("interrupted; everything tagged so far is saved. Run the same command again to continue."))
         return EXIT_INTERRUPTED
     print(
-        f"Indexed {summary.indexed}, unchanged {summary.unchanged}, moved {summary.moved}, "
-        f"re-tagged {summary.retagged}, missing {summary.missing}, failed {len(summary.failed)} "
-        f"in {summary.elapsed_s:.1f} s"
+        _(
+            "Indexed {indexed}, unchanged {unchanged}, moved {moved}, re-tagged {retagged}, "
+            "missing {missing}, failed {failed} in {seconds:.1f} s",
+            indexed=summary.indexed,
+            unchanged=summary.unchanged,
+            moved=summary.moved,
+            retagged=summary.retagged,
+            missing=summary.missing,
+            failed=len(summary.failed),
+            seconds=summary.elapsed_s,
+        )
     )
     if summary.indexed + summary.retagged and summary.elapsed_s > 0:
-        print(f"  {(summary.indexed + summary.retagged) / summary.elapsed_s:.1f} photos/s")
+        rate = (summary.indexed + summary.retagged) / summary.elapsed_s
+        print("  " + _("{rate:.1f} photos/s", rate=rate))
     if summary.skipped_busy:
         print(
-            f"  left {summary.skipped_busy} photos to another indexing run that is tagging them now; "
-            "run again when it is done to check them"
+            "  "
+            + _(
+                "left {n} photos to another indexing run that is tagging them now; "
+                "run again when it is done to check them",
+                n=summary.skipped_busy,
+            )
         )
     for path, reason in summary.failed:
-        print(f"  failed: {_safe(path)}: {_safe(reason)}")
+        print("  " + _("failed: {path}: {reason}", path=_safe(path), reason=_safe(translate(reason))))
+    if summary.tags_from_files or summary.sidecars_reread:
+        print(
+            "  "
+            + _(
+                "keywords in photos and XMP sidecars: {tags} new tags; sidecars changed since last read: {n}",
+                tags=summary.tags_from_files,
+                n=summary.sidecars_reread,
+            )
+        )
+    for _path, reason in summary.sidecar_problems:
+        print("  " + _("sidecar not read: {reason}", reason=_safe(translate(reason))))
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -449,8 +568,14 @@ def _photo_dict(row: PhotoRow) -> dict[str, Any]:
 
 
 def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
+    from resnet_desktop.core.names import display_name
+
+    lang = current_language()
     if as_json:
-        json.dump([_photo_dict(r) for r in rows], sys.stdout, indent=2, ensure_ascii=False)
+        found = [_photo_dict(r) for r in rows]
+        if lang == "zh":  # "label" stays English, as in classify --json
+            found = [d | {"name_zh": display_name(d["label"], "zh") if d["label"] else None} for d in found]
+        json.dump(found, sys.stdout, indent=2, ensure_ascii=False)
         print()
         return
     if not rows:
@@ -458,18 +583,18 @@ def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
         return
     for row in rows:
         if row.status == "failed":
-            what = f"failed: {row.error}"
+            what = _("failed: {reason}", reason=translate(row.error or ""))
         elif row.top_label is None:
-            what = row.status
+            what = _(row.status)
         else:
-            what = f"{row.top_label} {_percent(row.top_probability or 0.0):.2f}%"
-        print(f"{_safe(what):<34}  {_safe(row.display_path)}")
-    print(f"{len(rows)} photo{'s' if len(rows) != 1 else ''}")
+            what = f"{display_name(row.top_label, lang)} {_percent(row.top_probability or 0.0):.2f}%"
+        print(f"{_columns((what, 34))}  {_safe(row.display_path)}")
+    print(ngettext("{n} photo", "{n} photos", len(rows)))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
     if not 0.0 <= args.min_confidence <= 1.0:
-        raise CliError("--min-confidence is a probability between 0 and 1 (e.g. 0.3)")
+        raise CliError(_("--min-confidence is a probability between 0 and 1 (e.g. 0.3)"))
     library = _open_library(args)
     try:
         rows = library.photos(
@@ -479,7 +604,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     finally:
         library.close()
-    _print_photos(rows, args.json, "No photos match.")
+    _print_photos(rows, args.json, _("No photos match."))
     return EXIT_OK
 
 
@@ -490,20 +615,20 @@ def cmd_albums(args: argparse.Namespace) -> int:
     library = _open_library(args, must_exist=action != "create")
     try:
         if action == "list":
-            print(f"{'Album':<28} {'Kind':<8} {'Photos':>7}")
+            print(_columns((_("Album"), 28), (_("Kind"), 8), (_("Photos"), -7)))
             for name, rule in BUILTIN_ALBUMS.items():
-                print(f"{name:<28} {'built-in':<8} {library.count(rule=rule):>7}")
+                print(_columns((name, 28), (_("built-in"), 8), (str(library.count(rule=rule)), -7)))
             for album in library.albums():
                 try:
                     count = str(library.count(rule=_album_rule(album)))
                 except ValueError:
                     count = "?"  # its rule cannot run; `albums show` says why
-                print(f"{_safe(album.name):<28} {album.kind:<8} {count:>7}")
+                print(_columns((album.name, 28), (_(album.kind), 8), (count, -7)))
         elif action == "show":
             if args.name in BUILTIN_ALBUMS:
                 rows = library.photos(rule=BUILTIN_ALBUMS[args.name], limit=args.limit)
             elif library.album(args.name) is None:
-                raise CliError(f"no album named {args.name!r}; see `resnet-desktop albums list`")
+                raise CliError(_("no album named {name!r}; see `resnet-desktop albums list`", name=args.name))
             else:
                 try:
                     rows = library.album_photos(args.name, limit=args.limit)
@@ -511,22 +636,36 @@ def cmd_albums(args: argparse.Namespace) -> int:
                     raise CliError(
                         f"album {args.name!r} cannot be shown: {exc}; delete it and create it again"
                     ) from None
-            _print_photos(rows, args.json, "This album is empty.")
+            _print_photos(rows, args.json, _("This album is empty."))
         elif action == "create":
             rule = _read_rule(args)
             if args.name in BUILTIN_ALBUMS or library.album(args.name) is not None:
-                raise CliError(f"an album named {args.name!r} exists already")
+                raise CliError(_("an album named {name!r} exists already", name=args.name))
             try:
                 library.create_album(args.name, rule)
             except ValueError as exc:
-                raise CliError(f"invalid rule: {exc}") from None
-            kind = "smart" if rule is not None else "manual"
-            print(f"Created {kind} album {args.name!r} ({len(library.album_photos(args.name))} photos).")
+                raise CliError(_("invalid rule: {problem}", problem=exc)) from None
+            count = len(library.album_photos(args.name))
+            if rule is not None:
+                created = ngettext(
+                    "Created smart album {name!r} ({n} photo).",
+                    "Created smart album {name!r} ({n} photos).",
+                    count,
+                    name=args.name,
+                )
+            else:
+                created = ngettext(
+                    "Created manual album {name!r} ({n} photo).",
+                    "Created manual album {name!r} ({n} photos).",
+                    count,
+                    name=args.name,
+                )
+            print(created)
         elif action == "delete":
             if library.album(args.name) is None:
-                raise CliError(f"no saved album named {args.name!r}")
+                raise CliError(_("no saved album named {name!r}", name=args.name))
             library.delete_album(args.name)
-            print(f"Deleted album {args.name!r}; its photos stay in the library.")
+            print(_("Deleted album {name!r}; its photos stay in the library.", name=args.name))
     finally:
         library.close()
     return EXIT_OK
@@ -546,7 +685,8 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
         except FileRefused as exc:
             raise CliError(f"cannot read rule file {args.rule_file}: {exc.reason}") from None
         except OSError as exc:
-            raise CliError(f"cannot read {args.rule_file}: {exc.strerror}") from None
+            reason = translate(str(exc.strerror))
+            raise CliError(_("cannot read {path}: {reason}", path=args.rule_file, reason=reason)) from None
         except UnicodeDecodeError:
             raise CliError(f"the rule file {args.rule_file} is not UTF-8 text") from None
     if text is None:
@@ -556,14 +696,16 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
     try:
         rule = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CliError(f"the rule is not valid JSON: {exc.msg} at character {exc.pos}") from None
+        raise CliError(
+            _("the rule is not valid JSON: {problem} at character {pos}", problem=exc.msg, pos=exc.pos)
+        ) from None
     except RecursionError:
         raise CliError("the rule is nested too deeply to be a rule") from None
     except ValueError as exc:  # e.g. a number of more than 4300 digits
         why = "a number in it has too many digits" if "digits" in str(exc) else str(exc)
         raise CliError(f"the rule cannot be read: {why}") from None
     if not isinstance(rule, dict):
-        raise CliError('the rule must be a JSON object, e.g. {"labels_any": ["cat"]}')
+        raise CliError(_("the rule must be a JSON object, e.g.") + ' {"labels_any": ["cat"]}')
     return rule
 
 
@@ -575,21 +717,32 @@ def cmd_tag(args: argparse.Namespace) -> int:
     remove = [c[1:].strip() for c in args.changes if c.startswith("-") and c[1:].strip()]
     odd = [c for c in args.changes if c[:1] not in ("+", "-") or not c[1:].strip()]
     if odd:
-        raise CliError(f"tags are written +label to add or -label to remove, not {odd[0]!r}")
+        raise CliError(_("tags are written +label to add or -label to remove, not {change!r}", change=odd[0]))
+    from resnet_desktop.core.names import display_name
+
+    lang = current_language()
     library = _open_library(args)
     try:
         row = library.get_by_path(os.path.abspath(args.photo))
         if row is None:
-            raise CliError(f"{args.photo} is not in the library; add it with `resnet-desktop index`")
+            raise CliError(
+                _("{path} is not in the library; add it with `resnet-desktop index`", path=args.photo)
+            )
         if add or remove:
             with library.transaction():
                 library.set_user_tags(row.id, add=add, remove=remove)
         for tag in library.tags(row.id):
             confidence = "" if tag.confidence is None else f" {_percent(tag.confidence):.2f}%"
-            print(f"{_safe(tag.tag):<30} {tag.source}{confidence}")
+            print(_columns((display_name(tag.tag, lang), 30), (_(tag.source) + confidence, 0)))
     finally:
         library.close()
     return EXIT_OK
+
+
+def _cmd_xmp(args: argparse.Namespace) -> int:
+    from resnet_desktop import cli_xmp
+
+    return cli_xmp.run(args)
 
 
 # -- models ----------------------------------------------------------------------------------
@@ -608,28 +761,35 @@ def cmd_models(args: argparse.Namespace) -> int:
         try:
             target = weights.import_weights(Path(args.file), model=args.model)
         except weights.WeightsError as exc:
-            raise CliError(str(exc)) from None
-        print(f"Imported {args.file} as {target}")
+            raise CliError(translate(str(exc))) from None
+        print(_("Imported {file} as {target}", file=args.file, target=target))
         return EXIT_OK
     spec, info, notice = weights.select_model()
     for name, model in MODELS.items():
         found = weights.locate(name)
-        default = " (default)" if name == DEFAULT_MODEL else ""
-        print(f"{name}{default}: {model.title}")
+        default = _(" (default)") if name == DEFAULT_MODEL else ""
+        print(f"{name}{default}: {translate(model.title)}")
         if found.path is not None and found.problem is None:
-            print(f"  weights: {found.path}  [{found.source}]")
+            print("  " + _("weights: {path}  [{source}]", path=found.path, source=_(found.source or "")))
         else:
-            print(f"  weights: {found.problem or 'not found'}")
+            print("  " + _("weights: {problem}", problem=translate(found.problem or "not found")))
             hub_file = weights.checkpoints_dir() / model.weights_filename
-            print(f"  looked in: {hub_file} (and $RESNET_DESKTOP_WEIGHTS)")
-            print(f"  to get them: {weights.remedy(name)}")
-    print(f"In use: {spec.name}" + (f"  ({notice})" if notice else ""))
+            print("  " + _("looked in: {path} (and $RESNET_DESKTOP_WEIGHTS)", path=hub_file))
+            print("  " + _("to get them: {remedy}", remedy=translate(weights.remedy(name))))
+    print(_("In use: {model}", model=spec.name) + (f"  ({translate(notice)})" if notice else ""))
     for report in _int8_reports():
-        print(f"INT8 {report.model} (made {report.created}): {report.summary()}; use it with --int8")
+        print(
+            _(
+                "INT8 {model} (made {created}): {summary}; use it with --int8",
+                model=report.model,
+                created=report.created,
+                summary=translate(report.summary()),
+            )
+        )
     try:
         from resnet_desktop.core.classify import available_backends
 
-        print("Backends: " + ", ".join(available_backends()))
+        print(_("Backends: {backends}", backends=", ".join(available_backends())))
     except ImportError:
         pass
     return EXIT_OK
@@ -662,14 +822,18 @@ def _quantize(args: argparse.Namespace) -> int:
         finally:
             library.close()
     try:
-        say = lambda message: print(message, file=sys.stderr)  # noqa: E731
+        say = lambda message: print(translate(message), file=sys.stderr)  # noqa: E731
         report = quantize.make_int8(classifier, paths, max_photos=args.max, progress=say)
     except ValueError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(translate(str(exc))) from None
     except ImportError as exc:
-        raise CliError(f"quantizing needs the onnx package ({exc}); pip install onnx") from None
-    print(f"INT8 model for {classifier.model}: {report.summary()}.")
-    print("Use it with --int8 (classify, index); fp32 stays the default.")
+        raise CliError(
+            _("quantizing needs the onnx package ({reason}); pip install onnx", reason=exc)
+        ) from None
+    print(
+        _("INT8 model for {model}: {summary}.", model=classifier.model, summary=translate(report.summary()))
+    )
+    print(_("Use it with --int8 (classify, index); fp32 stays the default."))
     return EXIT_OK
 
 
@@ -680,8 +844,8 @@ def _download(model: str) -> int:
     try:
         path = weights.download(model, progress=progress)
     except weights.WeightsError as exc:
-        raise CliError(str(exc)) from None
-    print(f"Downloaded and verified {path}")
+        raise CliError(translate(str(exc))) from None
+    print(_("Downloaded and verified {path}", path=path))
     return EXIT_OK
 
 
@@ -702,6 +866,17 @@ class _ProgressBytes:
         if done == total:
             self.stream.write("\n")
         self.stream.flush()
+
+
+def _columns(*cells: tuple[str, int]) -> str:
+    """Cells padded to terminal columns (negative width: right-aligned); CJK counts double.
+    Control characters are escaped (a crafted name or tag must not drive the terminal)."""
+    out = []
+    for text, width in cells:
+        text = _safe(text)
+        pad = " " * max(0, abs(width) - _width(text))
+        out.append(pad + text if width < 0 else text + pad)
+    return " ".join(out)
 
 
 if __name__ == "__main__":

@@ -126,6 +126,20 @@ def check_classification() -> tuple[str, str, list[tuple[str, float]], str | Non
     return classifier.model, classifier.backend, top, notice
 
 
+def check_sidecars() -> str:
+    """Build an XMP sidecar in memory and read its keywords back (exiv2 is inside the bundle)."""
+    import exiv2
+
+    from resnet_desktop.core import xmp
+
+    content = xmp.Content(("self-test",), (xmp.Label("tabby", 0.9, "self-test", 1, 281),))
+    packet = xmp.update_packet(None, content)
+    found = xmp.keywords_in_sidecar(packet, Path("self-test.xmp"))
+    if found != ["self-test"] or b"auto|Animals|Cats|tabby" not in packet:
+        raise RuntimeError(f"an XMP sidecar did not round-trip (read back {found})")
+    return f"libexiv2 {exiv2.version()} (python-exiv2 {exiv2.__version__})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the self-test; 0 when the window and the classification work, 1 otherwise."""
     del argv  # no options: cli.py hands over on ``--self-test`` alone
@@ -148,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"sample: {'/'.join(SAMPLE)}")
             for rank, (label, probability) in enumerate(top, 1):
                 print(f"  {rank}. {label}  {probability:.3f}")
+            print(f"sidecars: XMP written and read back with {check_sidecars()}")
             if frozen and backend != "onnx":
                 raise RuntimeError(f"the bundle used the {backend} backend; it should run onnxruntime")
             if frozen and "torch" in sys.modules:

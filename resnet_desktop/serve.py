@@ -36,6 +36,8 @@ from typing import Any
 from resnet_desktop import __version__
 from resnet_desktop.core.classify import Prediction, prediction_json
 from resnet_desktop.core.imaging import PhotoError, decode_photo
+from resnet_desktop.core.messages import gettext as _
+from resnet_desktop.core.messages import translate
 from resnet_desktop.core.pipeline import content_hash
 
 #: Largest upload accepted, per file; larger ones answer 413 without being read further.
@@ -292,6 +294,23 @@ async def _read_uploads(request, max_bytes: int) -> list[tuple[str, bytes]]:
     return files
 
 
+def _client_language(request) -> str | None:
+    """ "zh" when the client asks for Chinese (``?lang=zh`` or its Accept-Language), else None."""
+    wanted = request.query.get("lang") or request.headers.get("Accept-Language", "")
+    first = wanted.split(",")[0].strip().lower()
+    return "zh" if first.startswith("zh") else None
+
+
+def _answer(p: Prediction, lang: str | None) -> dict[str, Any]:
+    """The seed's JSON, with the Chinese name beside ``class`` for a Chinese-speaking client."""
+    from resnet_desktop.core.names import display_name
+
+    answer: dict[str, Any] = prediction_json(p)
+    if lang == "zh":
+        answer["name_zh"] = display_name(p.label, "zh")
+    return answer
+
+
 def _top_k(request) -> int:
     raw = request.query.get("top_k", "3")
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
@@ -326,17 +345,18 @@ def make_app(engine: Engine, *, token: str | None = None, max_upload_bytes: int 
     async def predict(request):
         engine.stats.requests += 1
         top_k = _top_k(request)
+        lang = _client_language(request)
         uploads = await _read_uploads(request, max_upload_bytes)
         if len(uploads) == 1:
             name, data = uploads[0]
-            return _json([prediction_json(p) for p in await _predict_one(name, data, top_k)])
+            return _json([_answer(p, lang) for p in await _predict_one(name, data, top_k)])
         answers = []
         for name, data in uploads:  # several files: one entry each, errors inline
             try:
                 answers.append(
                     {
                         "file": name,
-                        "predictions": [prediction_json(p) for p in await _predict_one(name, data, top_k)],
+                        "predictions": [_answer(p, lang) for p in await _predict_one(name, data, top_k)],
                     }
                 )
             except UploadError as exc:
@@ -434,9 +454,11 @@ def serve(
         bound = runner.addresses[0]
         shown_host = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
         described = engine.describe()
-        print(f"Serving ResNet Desktop {__version__} on http://{shown_host}:{bound[1]}/", file=out)
-        print(f"model: {described['title']}, {described['backend']}", file=out)
-        print("POST /predict with a photo in the form field 'file'; Ctrl-C stops.", file=out, flush=True)
+        url = f"http://{shown_host}:{bound[1]}/"
+        print(_("Serving ResNet Desktop {version} on {url}", version=__version__, url=url), file=out)
+        title = translate(described["title"])
+        print(_("model: {title}, {backend}", title=title, backend=described["backend"]), file=out)
+        print(_("POST /predict with a photo in the form field 'file'; Ctrl-C stops."), file=out, flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -453,7 +475,7 @@ def serve(
         asyncio.run(run())
     except KeyboardInterrupt:  # where signal handlers are unavailable
         pass
-    print("stopped", file=out, flush=True)
+    print(_("stopped"), file=out, flush=True)
     return 0
 
 

@@ -65,3 +65,24 @@ def _isolated_user_dirs(tmp_path, monkeypatch):
     monkeypatch.delenv("RESNET_DESKTOP_WEIGHTS", raising=False)
     monkeypatch.delenv("RESNET_DESKTOP_LIBRARY", raising=False)
     yield
+
+
+@pytest.fixture
+def temporary_trash(tmp_path, monkeypatch) -> Path:
+    """A trash folder of the test's own for send2trash (Move to Trash), never the person's.
+
+    send2trash reads XDG_DATA_HOME once, when first imported, so its constants are set too.
+    Returns the folder whose files/ subfolder receives trashed files.
+    """
+    data_home = tmp_path / "xdg"
+    data_home.mkdir(exist_ok=True)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    import send2trash
+    from send2trash import plat_other
+
+    if not getattr(send2trash.send2trash, "__module__", "").endswith("plat_other"):
+        pytest.skip("send2trash uses the desktop's trash service here; no temporary trash possible")
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data_home))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.path.join(os.fsencode(data_home), b"Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data_home / "Trash"))
+    return data_home / "Trash"

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import runpy
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -296,3 +297,71 @@ def test_bundle_is_small_and_torch_free(bundle):
     models = folder / "_internal" / "resnet_desktop" / "resources" / "models"
     assert (models / "efficientnet_lite0.onnx").is_file() and (models / "manifest.json").is_file()
     assert size_mb < MAX_BUNDLE_MB, f"bundle grew to {size_mb:.0f} MB ({count} files)"
+
+
+# --------------------------------------------------------------------------- the Debian package
+
+
+@pytest.fixture(scope="module")
+def deb(bundle, tmp_path_factory) -> Path:
+    if shutil.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb is Debian's; the .deb is built on Debian or Ubuntu")
+    out = tmp_path_factory.mktemp("deb")
+    done = subprocess.run(
+        [sys.executable, "-m", "resnet_desktop.build_deb", "--bundle", str(bundle["folder"]),
+         "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    (found,) = out.glob("resnet-desktop_*.deb")
+    print(f"\n{found.name}: {found.stat().st_size / 1e6:.0f} MB")
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.bundle
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Debian packages are Linux")
+def test_the_deb_installs_only_what_we_intend(deb):
+    from resnet_desktop import __version__
+
+    fields = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
+    assert f"Version: {__version__}" in fields and "Package: resnet-desktop" in fields
+    for library in ("libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0", "libegl1"):
+        assert library in fields, library
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    paths = [line.split()[5] for line in listing.splitlines()]
+    tops = {p.split("/")[1] for p in paths if p.count("/") > 1}
+    assert tops == {"opt", "usr"}
+    usr = [p for p in paths if p.startswith("./usr/") and p != "./usr/"]
+    assert all(p.startswith(("./usr/bin/", "./usr/share/")) for p in usr), usr
+    assert "./usr/bin/resnet-desktop -> /opt/resnet-desktop/resnet-desktop" in listing.replace("  ", " ")
+    assert "./usr/share/applications/resnet-desktop.desktop" in paths
+    assert "./usr/share/icons/hicolor/scalable/apps/resnet-desktop.svg" in paths
+    assert "./usr/share/icons/hicolor/256x256/apps/resnet-desktop.png" in paths
+    assert "./opt/resnet-desktop/resnet-desktop" in paths
+    leftovers = [p for p in paths if "__pycache__" in p or p.endswith((".pyc", ".pth")) or "/tests/" in p]
+    assert not leftovers, leftovers[:5]
+    assert not subprocess.run(["dpkg-deb", "--ctrl-tarfile", str(deb)], capture_output=True).returncode
+    control = subprocess.run(["dpkg-deb", "-I", str(deb)], capture_output=True, text=True).stdout
+    assert "postinst" not in control and "preinst" not in control  # nothing else touched
+
+
+@pytest.mark.slow
+@pytest.mark.bundle
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Debian packages are Linux")
+def test_the_installed_app_passes_its_self_test_from_its_install_location(deb, tmp_path):
+    root = tmp_path / "root"
+    subprocess.run(["dpkg", "-x", str(deb), str(root)], check=True)
+    home = tmp_path / "home"
+    (home / "tmp").mkdir(parents=True)
+    done = subprocess.run(
+        [str(root / "opt" / "resnet-desktop" / "resnet-desktop"), "--self-test"],
+        cwd=home, env=_clean_env(home), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    print(done.stdout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "self-test passed" in done.stdout and "espresso" in done.stdout
+    entry = root / "usr" / "share" / "applications" / "resnet-desktop.desktop"
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
+        assert check.returncode == 0 and not check.stdout.strip(), check.stdout

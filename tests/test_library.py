@@ -95,20 +95,22 @@ def test_migration_ladder_backs_up_then_upgrades(tmp_path, monkeypatch):
     with Library(path) as lib:
         photo_id = add(lib, tmp_path / "a.jpg", preds((TABBY, "tabby", 0.9)))
 
-    def to_v2(db):
+    current = len(library_module.MIGRATIONS)
+
+    def to_next(db):
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         db.execute("UPDATE photos SET rating = 5")
 
-    monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, to_v2])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, to_next])
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", current + 1)
     with Library(path) as lib:
         assert lib.predictions(photo_id)[0].label == "tabby"
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == current + 1
     assert raw.execute("SELECT rating FROM photos").fetchone()[0] == 5
     raw.close()
-    backup = sqlite3.connect(tmp_path / f"lib.sqlite3.bak-v{SCHEMA_VERSION}")
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    backup = sqlite3.connect(tmp_path / f"lib.sqlite3.bak-v{current}")
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == current
     assert backup.execute("SELECT count(*) FROM predictions").fetchone()[0] == 1
     backup.close()
 
@@ -117,17 +119,18 @@ def test_failed_migration_leaves_file_unchanged(tmp_path, monkeypatch):
     path = tmp_path / "lib.sqlite3"
     with Library(path) as lib:
         add(lib, tmp_path / "a.jpg", preds((TABBY, "tabby", 0.9)))
+    current = len(library_module.MIGRATIONS)
 
     def broken(db):
         db.execute("ALTER TABLE photos ADD COLUMN rating INTEGER")
         raise RuntimeError("boom")
 
     monkeypatch.setattr(library_module, "MIGRATIONS", [*library_module.MIGRATIONS, broken])
-    monkeypatch.setattr(library_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    with pytest.raises(LibraryError, match=f"from schema {SCHEMA_VERSION} to {SCHEMA_VERSION + 1} failed"):
+    monkeypatch.setattr(library_module, "SCHEMA_VERSION", current + 1)
+    with pytest.raises(LibraryError, match=f"from schema {current} to {current + 1} failed"):
         Library(path)
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == current
     columns = {r[1] for r in raw.execute("PRAGMA table_info(photos)")}
     assert "rating" not in columns
     assert raw.execute("SELECT count(*) FROM photos").fetchone()[0] == 1

@@ -315,3 +315,24 @@ def test_new_photos_are_announced_before_the_model_loads(tmp_path, photos):
     indexer = Indexer(tmp_path / "lib.sqlite3", slow_factory)
     indexer.run([str(photos)], on_scanned=lambda ids: events.append(f"scanned {len(ids)}"))
     assert events == ["scanned 5", "model loaded"]
+
+
+def test_photos_wanted_first_are_tagged_first(tmp_path):
+    """The GUI names the tiles on screen; those are tagged before the rest, whatever the scan order."""
+    folder = tmp_path / "photos"
+    for i in range(20):
+        make_photo(folder / f"p{i:02d}.jpg")
+    lib_path = tmp_path / "lib.sqlite3"
+    wanted: tuple[int, ...] = ()
+
+    def on_scanned(ids: list[int]) -> None:
+        nonlocal wanted
+        wanted = tuple(ids[-4:])  # the last four found are the ones on screen
+
+    batches: list[list[int]] = []
+    indexer = Indexer(lib_path, ColourClassifier, batch_size=4, decode_threads=1, wanted_first=lambda: wanted)
+    summary = indexer.run([str(folder)], on_scanned=on_scanned, on_photo_done=batches.append)
+    assert summary.indexed == 20
+    assert sorted(batches[0]) == sorted(wanted)
+    with Library(lib_path) as lib:
+        assert sorted(lib.get(i).name for i in wanted) == ["p16.jpg", "p17.jpg", "p18.jpg", "p19.jpg"]

@@ -6,7 +6,8 @@ line; compiling it to a single WHERE clause keeps an album as fast as any other 
 Label terms (``labels_any``, ``labels_all`` and search words) match the way people search:
 a term matches an ImageNet label containing it as a whole word ("cat" -> "Persian cat", not
 "catamaran"; a bare substring is the fallback when no label has the word), or a broad
-category named by it ("dog" -> all 118 breeds), or a tag the user added. Terms are resolved to
+category named by it ("dog" -> all 118 breeds), or a tag the user added. Chinese words match
+the Chinese names the same way (core.names: 咖啡 -> espresso, 动物 -> Animals). Terms are resolved to
 class indices in Python first, so the database only ever looks up integers in an index.
 A label the user removed from a photo never matches that photo.
 """
@@ -18,7 +19,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from resnet_desktop.core import categories, models
+from resnet_desktop.core import categories, models, names
 from resnet_desktop.core.library import STATUSES
 
 RECENT_DAYS = 30
@@ -66,19 +67,19 @@ def term_classes(term: str) -> frozenset[int]:
     needle = term.strip().lower()
     if not needle:
         return frozenset()
-    names = [n.lower() for n in _class_names()]
+    lowered = [n.lower() for n in _class_names()]
     candidates = [needle]
     if len(needle) > 3 and needle.endswith("s"):
         candidates.append(needle[:-1])  # "tigers" -> "tiger"
     found: set[int] = set()
     for word in candidates:
         whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
-        found = {i for i, n in enumerate(names) if whole.search(n)}
+        found = {i for i, n in enumerate(lowered) if whole.search(n)}
         if found:
             break
     if not found:
-        found = {i for i, n in enumerate(names) if needle in n}
-    return frozenset(found | categories.classes_for_term(needle))
+        found = {i for i, n in enumerate(lowered) if needle in n}
+    return frozenset(found | categories.classes_for_term(needle) | names.zh_term_classes(needle))
 
 
 def _like(text: str) -> str:
@@ -88,7 +89,9 @@ def _like(text: str) -> str:
 def term_condition(term: str, min_confidence: float = 0.0) -> tuple[str, list]:
     """SQL over ``ph`` true when the photo matches one search term (see module docstring)."""
     classes = term_classes(term)
-    names = sorted({_class_names()[i] for i in classes if i < len(_class_names())})
+    # a person's tag named like a matched class, in English or in Chinese ("espresso", "浓缩咖啡")
+    known = [i for i in classes if i < len(_class_names())]
+    labels = sorted({_class_names()[i] for i in known} | {names.class_name_zh(i) for i in known})
     parts: list[str] = []
     params: list[Any] = []
     if classes:
@@ -100,9 +103,9 @@ def term_condition(term: str, min_confidence: float = 0.0) -> tuple[str, list]:
         params.append(float(min_confidence))
     user = "t.tag LIKE ? ESCAPE '\\'"
     params_user: list[Any] = [_like(term.strip())]
-    if names:
-        user += f" OR t.tag IN ({','.join('?' * len(names))})"
-        params_user += names
+    if labels:
+        user += f" OR t.tag IN ({','.join('?' * len(labels))})"
+        params_user += labels
     parts.append(f"ph.id IN (SELECT t.photo_id FROM tags t WHERE t.state = 'added' AND ({user}))")
     return " OR ".join(parts), params + params_user
 

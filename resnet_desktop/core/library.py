@@ -240,6 +240,44 @@ def _migrate_to_v1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_add_sidecars(db: sqlite3.Connection) -> None:
+    """XMP sidecars (core.xmp): the size and mtime of each photo's sidecar when it was last
+    read or written, so `index` re-reads a sidecar that changed without re-running the model,
+    and a digest of what was written, so an unchanged sidecar is not even parsed again."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE sidecars (
+            photo_id  INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+            size      INTEGER NOT NULL,
+            mtime_ns  INTEGER NOT NULL,
+            written   TEXT
+        )
+        """,
+    )
+
+
+def _migrate_similar(db: sqlite3.Connection) -> None:
+    """Similar photos and duplicates (core.embeddings, core.duplicates): a generation counter
+    that every change to the embeddings, or to which photos exist, bumps (so a cached matrix
+    knows it is stale, across threads and processes), and a fingerprint per photo content."""
+    bump = "BEGIN UPDATE generations SET value = value + 1 WHERE name = 'embeddings'; END"
+    for statement in (
+        "CREATE TABLE generations (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+        "INSERT INTO generations (name, value) VALUES ('embeddings', 0)",
+        f"CREATE TRIGGER embeddings_gen_insert AFTER INSERT ON embeddings {bump}",
+        f"CREATE TRIGGER embeddings_gen_delete AFTER DELETE ON embeddings {bump}",
+        f"CREATE TRIGGER embeddings_gen_update AFTER UPDATE ON embeddings {bump}",
+        f"CREATE TRIGGER photos_gen_delete AFTER DELETE ON photos {bump}",
+        "CREATE TRIGGER photos_gen_change AFTER UPDATE OF status, path, content_hash ON photos "
+        "WHEN old.status IS NOT new.status OR old.path IS NOT new.path "
+        f"OR old.content_hash IS NOT new.content_hash {bump}",
+        "CREATE TABLE fingerprints (content_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, "
+        "data BLOB NOT NULL, sharpness REAL) WITHOUT ROWID",
+    ):
+        db.execute(statement)
+
+
 def _migrate_file_identity_and_claims(db: sqlite3.Connection) -> None:
     """A file's identity beyond size and mtime (a copy tool or ``touch -r`` keeps those), and
     the photos an indexing run is working on, so a second run leaves them alone."""
@@ -259,7 +297,12 @@ def _migrate_file_identity_and_claims(db: sqlite3.Connection) -> None:
 
 
 #: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_v1, _migrate_file_identity_and_claims]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_to_v1,
+    _migrate_add_sidecars,
+    _migrate_similar,
+    _migrate_file_identity_and_claims,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -693,6 +736,53 @@ class Library:
                 self._db.executemany(
                     "DELETE FROM index_claims WHERE owner = ? AND photo_id = ?",
                     [(owner, i) for i in photo_ids],
+                )
+
+    def import_tags(self, photo_id: int, tags: Iterable[str], source: str = "file") -> list[str]:
+        """Add keywords found in a photo or its sidecar as the person's tags (they came from a
+        person, in another program). A tag the person already decided on here, added or
+        removed, is left as it is; returns the tags that were new."""
+        now = _now()
+        added: list[str] = []
+        with self.transaction():
+            for tag in dict.fromkeys(t.strip() for t in tags if t and t.strip()):
+                cur = self._db.execute(
+                    "INSERT INTO tags (photo_id, tag, source, state, created_at) "
+                    "VALUES (?, ?, ?, 'added', ?) ON CONFLICT (photo_id, tag) DO NOTHING",
+                    (photo_id, tag, source, now),
+                )
+                if cur.rowcount:
+                    added.append(tag)
+            if added:
+                self._refresh_derived(photo_id)
+        return added
+
+    def sidecar_states(self) -> dict[int, tuple[int, int]]:
+        """photo id -> (size, mtime_ns) of its XMP sidecar when last read or written."""
+        return {i: (s, m) for i, s, m in self._db.execute("SELECT photo_id, size, mtime_ns FROM sidecars")}
+
+    def sidecar_written(self, photo_id: int) -> tuple[int, int, str] | None:
+        """(size, mtime_ns, digest of the content) of the sidecar as the app last wrote it."""
+        r = self._db.execute(
+            "SELECT size, mtime_ns, written FROM sidecars WHERE photo_id = ? AND written IS NOT NULL",
+            (photo_id,),
+        ).fetchone()
+        return (r[0], r[1], r[2]) if r else None
+
+    def set_sidecar_state(
+        self, photo_id: int, state: tuple[int, int] | None, written: str | None = None
+    ) -> None:
+        """Record the sidecar's (size, mtime_ns) (None: it has none) and, after a write, the
+        digest of what was written."""
+        with self.transaction():
+            if state is None:
+                self._db.execute("DELETE FROM sidecars WHERE photo_id = ?", (photo_id,))
+            else:
+                self._db.execute(
+                    "INSERT INTO sidecars (photo_id, size, mtime_ns, written) SELECT id, ?, ?, ? FROM photos "
+                    "WHERE id = ? ON CONFLICT (photo_id) DO UPDATE SET size = excluded.size, "
+                    "mtime_ns = excluded.mtime_ns, written = excluded.written",
+                    (int(state[0]), int(state[1]), written, photo_id),
                 )
 
     # ---------------------------------------------------------------- reads

@@ -20,12 +20,14 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resnet_desktop.core.duplicates import fingerprint, store_fingerprint
 from resnet_desktop.core.files import FileRefused, describe, read_regular
 from resnet_desktop.core.imaging import MAX_FILE_BYTES, PhotoError, decode_photo, is_supported, make_thumbnail
 from resnet_desktop.core.library import Library, PhotoRow
@@ -59,6 +61,10 @@ class IndexSummary:
     cancelled: bool = False
     elapsed_s: float = 0.0
     model: str | None = None
+    # keywords in the photos and their XMP sidecars, read into the person's tags (core.xmp)
+    tags_from_files: int = 0
+    sidecars_reread: int = 0
+    sidecar_problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +91,37 @@ class _Decoded:
     camera: str | None = None
     error: str | None = None
     moved_from: int | None = None
+    fingerprint: tuple[bytes, float] | None = None  # core.duplicates: near copies
+
+
+class _JobQueue:
+    """Jobs in order, except that photos the caller wants first jump the queue."""
+
+    def __init__(self, jobs: list[_Job], wanted_first: Callable[[], Collection[int]] | None) -> None:
+        self._order = deque(jobs)
+        self._by_id = {job.photo_id: job for job in jobs}
+        self._taken: set[int] = set()
+        self._wanted_first = wanted_first
+        self._last_wanted: Collection[int] | None = None
+        self._first: deque[int] = deque()
+
+    def next(self) -> _Job | None:
+        if self._wanted_first is not None:
+            wanted = self._wanted_first()
+            if wanted is not self._last_wanted:  # a new screenful: re-plan what goes first
+                self._last_wanted = wanted
+                self._first = deque(i for i in wanted if i in self._by_id and i not in self._taken)
+        while self._first:
+            photo_id = self._first.popleft()
+            if photo_id not in self._taken:
+                self._taken.add(photo_id)
+                return self._by_id[photo_id]
+        while self._order:
+            job = self._order.popleft()
+            if job.photo_id not in self._taken:
+                self._taken.add(job.photo_id)
+                return job
+        return None
 
 
 def scan(
@@ -213,8 +250,13 @@ class Indexer:
         batch_size: int = 16,
         thumbs: ThumbCache | None = None,
         top_k: int = 3,
+        wanted_first: Callable[[], Collection[int]] | None = None,
     ) -> None:
+        """``wanted_first()`` names photo ids to tag before the others (the GUI: the tiles on
+        screen); it is called from the run's thread whenever work is handed out, so it must be
+        cheap and thread-safe (returning an attribute the caller replaces whole is both)."""
         self.library_path = Path(library_path)
+        self.wanted_first = wanted_first
         self._classifier_factory = classifier_factory
         self.decode_threads = max(1, decode_threads or (os.cpu_count() or 2))
         self.batch_size = max(1, batch_size)
@@ -263,6 +305,8 @@ class Indexer:
                     library, classifier, jobs, vanished, summary, on_progress, on_photo_done, cancel
                 )
             if not cancel.is_set():
+                self._read_keywords(library, jobs, known, summary)
+            if not cancel.is_set():
                 missing = [i for i in self._vanished_here if i not in self._moved_ids]
                 if missing:
                     with library.transaction():
@@ -282,6 +326,24 @@ class Indexer:
             finally:
                 library.close()
         return summary
+
+    @staticmethod
+    def _read_keywords(
+        library: Library,
+        jobs: list[_Job],
+        known: list[tuple[PhotoRow, str, os.stat_result]],
+        summary: IndexSummary,
+    ) -> None:
+        """Keywords of the photos just indexed (embedded and in sidecars), and of known photos
+        whose sidecar alone changed, become the person's tags; the model does not run again."""
+        from resnet_desktop.core import xmp
+
+        report = xmp.reread_changed(
+            library, [(row.id, path) for row, path, _ in known], embedded_for={job.photo_id for job in jobs}
+        )
+        summary.tags_from_files = report.tags_added
+        summary.sidecars_reread = report.reread
+        summary.sidecar_problems = report.problems
 
     def _plan(
         self,
@@ -416,6 +478,7 @@ class Indexer:
                     height=photo.height,
                     taken_at=photo.taken_at,
                     camera=photo.camera,
+                    fingerprint=fingerprint(photo.image),
                 )
             except PhotoError as exc:
                 return _Decoded(job, error=exc.reason)
@@ -423,9 +486,10 @@ class Indexer:
                 return _Decoded(job, error=f"unexpected error: {type(exc).__name__}: {exc}")
 
         max_in_flight = self.batch_size * 2 + self.decode_threads
-        pending_jobs = iter(jobs)
+        pending_jobs = _JobQueue(jobs, self.wanted_first)
         ready: list[_Decoded] = []
         in_flight: set[Future[_Decoded]] = set()
+        order: dict[Future[_Decoded], int] = {}  # hand-out order: decoded photos are tagged in it
 
         def flush() -> None:
             """Classify and write the first batch of decoded photos, then tell the caller."""
@@ -442,14 +506,16 @@ class Indexer:
             try:
                 while True:
                     while len(in_flight) < max_in_flight and not cancel.is_set():
-                        job = next(pending_jobs, None)
+                        job = pending_jobs.next()
                         if job is None:
                             break
-                        in_flight.add(pool.submit(decode, job))
+                        future = pool.submit(decode, job)
+                        order[future] = len(order)
+                        in_flight.add(future)
                     if not in_flight or cancel.is_set():
                         break
                     finished, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
-                    ready.extend(f.result() for f in finished)
+                    ready.extend(f.result() for f in sorted(finished, key=order.pop))
                     if len(ready) >= self.batch_size or (not in_flight and ready):
                         flush()
                 while ready and not cancel.is_set():
@@ -503,6 +569,8 @@ class Indexer:
                         ctime_ns=job.ctime_ns,
                         inode=job.inode,
                     )
+                    if item.fingerprint is not None and item.content_hash:
+                        store_fingerprint(library, item.content_hash, *item.fingerprint)
                     if job.retag:
                         summary.retagged += 1
                     else:

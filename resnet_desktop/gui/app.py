@@ -22,14 +22,47 @@ def run_app(paths: list[str], library: str | None = None, self_test: bool = Fals
     app.setOrganizationName("ResNetDesktop")
     install_translators(app)
 
+    from resnet_desktop.core.messages import gettext, ngettext
     from resnet_desktop.gui.main_window import MainWindow, app_icon
+    from resnet_desktop.gui.settings import AppSettings
+    from resnet_desktop.gui.single_instance import InstanceServer, hand_over
+
+    settings = AppSettings()
+    library = library or settings.library_path
+    instance = None
+    if not self_test:
+        instance = InstanceServer(library, app)
+        if hand_over(library, paths) or (not instance.listen() and hand_over(library, paths)):
+            print(
+                ngettext(
+                    "ResNet Desktop is already open on this library; gave it {n} photo or folder.",
+                    "ResNet Desktop is already open on this library; gave it {n} photos or folders.",
+                    len(paths),
+                )
+                if paths
+                else gettext("ResNet Desktop is already open on this library; brought it to the front.")
+            )
+            return 0
 
     app.setWindowIcon(app_icon())
-    window = MainWindow(library_path=library)
+    window = MainWindow(settings, library_path=library)
     window.show()
+    if instance is not None:
+        instance.paths_received.connect(lambda received: _bring_in(window, received))
     if paths:
         QTimer.singleShot(0, lambda: window.add_paths(paths))
     if self_test:
         QTimer.singleShot(1500, window.close)
         QTimer.singleShot(1600, app.quit)
     return app.exec()
+
+
+def _bring_in(window, paths: list[str]) -> None:
+    """Another start handed over its paths: add them and bring the window to the front."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    if paths:
+        window.add_paths(paths)

@@ -116,6 +116,7 @@ class SidebarData:
     labels: list[tuple[str, int]] = field(default_factory=list)
     categories: list[tuple[str, dict, int]] = field(default_factory=list)  # name, rule, count
     albums: list[Any] = field(default_factory=list)
+    album_counts: dict[str, int] = field(default_factory=dict)  # album name -> photos in it
 
 
 def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int = 8) -> SidebarData:
@@ -129,6 +130,9 @@ def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int
         data.labels = all_labels[:top_labels]
         data.categories = _category_counts(lib, all_labels, min_confidence)
         data.albums = lib.albums()
+        for album in data.albums:
+            rule = album.rule if album.kind == "smart" else {"album": album.name}
+            data.album_counts[album.name] = lib.count(rule=rule)
     finally:
         lib.close()
     return data
@@ -223,5 +227,23 @@ def add_to_album(library_path: str, name: str, ids: list[int]) -> None:
     lib = Library(library_path)
     try:
         lib.add_to_album(name, ids)
+    finally:
+        lib.close()
+
+
+def remove_from_album(library_path: str, name: str, ids: list[int]) -> None:
+    """Take photos out of a plain album; they stay in the library."""
+    lib = Library(library_path)
+    try:
+        lib.remove_from_album(name, ids)
+    finally:
+        lib.close()
+
+
+def pending_paths(library_path: str) -> list[str]:
+    """Photos recorded but not tagged yet (a run stopped or closed early): resumed at start."""
+    lib = Library(library_path)
+    try:
+        return [row.path for row in lib.photos(rule={"status": "pending"})]
     finally:
         lib.close()

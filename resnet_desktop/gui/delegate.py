@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.photo_model import (
     ConfidenceRole,
     ErrorRole,
@@ -22,6 +23,7 @@ class PhotoDelegate(QStyledItemDelegate):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.tile = 160
+        self.tagging = False  # a run is on: pending tiles say "Tagging…", else "Not tagged yet"
         self._placeholders: dict[tuple[int, int, str], QPixmap] = {}
 
     def set_tile_size(self, side: int) -> None:
@@ -64,28 +66,30 @@ class PhotoDelegate(QStyledItemDelegate):
         first_line = QRect(text_rect.left(), text_rect.top(), text_rect.width(), fm.height())
         second_line = first_line.translated(0, fm.height())
         if status == "failed":
+            # which file, and why (the full reason is in the tooltip)
+            reason = engine_text(index.data(ErrorRole))
+            note = QCoreApplication.translate("PhotoDelegate", "Failed: %1").replace("%1", reason)
             painter.setPen(QColor("#c62828"))
-            reason = index.data(ErrorRole) or ""
             painter.drawText(
                 first_line,
                 Qt.AlignmentFlag.AlignLeft,
-                fm.elidedText(
-                    QCoreApplication.translate("PhotoDelegate", "Failed"),
-                    Qt.TextElideMode.ElideRight,
-                    first_line.width(),
-                ),
+                fm.elidedText(note, Qt.TextElideMode.ElideRight, first_line.width()),
             )
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            name = index.data(Qt.ItemDataRole.DisplayRole) or ""
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
             painter.drawText(
                 second_line,
                 Qt.AlignmentFlag.AlignLeft,
-                fm.elidedText(reason, Qt.TextElideMode.ElideRight, second_line.width()),
+                fm.elidedText(name, Qt.TextElideMode.ElideMiddle, second_line.width()),
             )
         elif status == "pending":
-            note = QCoreApplication.translate("PhotoDelegate", "Tagging…")
+            if self.tagging:
+                note = QCoreApplication.translate("PhotoDelegate", "Tagging…")
+            else:
+                note = QCoreApplication.translate("PhotoDelegate", "Not tagged yet")
             self._note_and_name(painter, palette, fm, (first_line, second_line), index, note)
         else:
-            label = index.data(TopLabelRole) if index.data(LabelVisibleRole) else None
+            label = label_text(index.data(TopLabelRole)) if index.data(LabelVisibleRole) else None
             confidence = index.data(ConfidenceRole) or 0.0
             bold = QFont(option.font)
             bold.setBold(True)

@@ -38,14 +38,18 @@ from PySide6.QtWidgets import (
 
 from resnet_desktop import APP_NAME
 from resnet_desktop.core.resources import resource_path
-from resnet_desktop.gui import data, tasks
+from resnet_desktop.gui import data, similar_view, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
+from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.indexing import IndexController, IndexSettings
-from resnet_desktop.gui.photo_model import PhotoListModel, plan_merge
+from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
+from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
+from resnet_desktop.gui.sidecars import SidecarWriter
 from resnet_desktop.gui.thumbnails import ThumbnailProvider
+from resnet_desktop.gui.widgets import ElidedLabel, VisibleRows
 
 SEARCH_DEBOUNCE_MS = 150
 REFRESH_DURING_RUN_MS = 400
@@ -117,6 +121,7 @@ class PhotoGrid(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setWordWrap(True)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index))
 
     def keyPressEvent(self, event) -> None:
@@ -135,7 +140,7 @@ class ProgressPanel(QWidget):
     def __init__(self, on_cancel: Callable[[], None]) -> None:
         super().__init__()
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(12, 0, 0, 0)  # a gap after the status text, which is elided before it
         self.label = QLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
@@ -223,18 +228,25 @@ class MainWindow(QMainWindow):
         self.thumbnails = ThumbnailProvider(self._make_thumb_cache(), self)
         self.model.thumbnail_provider = self.thumbnails.pixmap_for
         self.thumbnails.loaded.connect(self.model.refresh_hash)
+        self.thumbnails.loaded_unhashed.connect(lambda: self.grid.viewport().update())
+        self._album_names: list[str] = []
 
         self.indexer = IndexController(self._make_indexer, self)
         self.indexer.started.connect(self._on_index_started)
+        self.indexer.started.connect(lambda: self._set_tagging(True))
         self.indexer.progress.connect(self._on_progress)
         self.indexer.scanned.connect(lambda _ids: self._schedule_refresh(50))
         self.indexer.photos_done.connect(lambda _ids: self._schedule_refresh(REFRESH_DURING_RUN_MS))
         self.indexer.finished.connect(self._on_index_finished)
         self.indexer.error.connect(self._on_index_error)
         self.model_notice.connect(self._on_model_notice)
+        self.sidecars = SidecarWriter(self.settings, lambda: self.library_path, self)
+        self.sidecars.message.connect(lambda text: self.status_label.setText(text))
+        self.indexer.photos_done.connect(self.sidecars.photos_changed)
 
         self._build_ui()
         self._build_menus()
+        self.similar = similar_view.install(self)  # Find Similar, the Duplicates view
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(lambda: self.refresh(reset=True))
@@ -296,10 +308,13 @@ class MainWindow(QMainWindow):
         self.grid.setModel(self.model)
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.delete_requested.connect(self.delete_selected)
+        self.grid.customContextMenuRequested.connect(self._grid_context_menu)
+        self.visible_rows = VisibleRows(self.grid, IdRole)
         self.set_zoom(self.settings.zoom)
 
         self.empty_state = EmptyState(self.add_folder_dialog, self.add_photos_dialog)
         self.no_match = QLabel(self.tr("No photos match."))
+        self.no_match.setWordWrap(True)
         self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_match.setStyleSheet("color: palette(placeholder-text); font-size: 16px")
         self.stack = QStackedWidget()
@@ -314,7 +329,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([230, 970])
         self.setCentralWidget(splitter)
 
-        self.status_label = QLabel()
+        self.status_label = ElidedLabel()
         self.statusBar().addWidget(self.status_label, 1)
         self.progress_panel = ProgressPanel(self.cancel_indexing)
         self.statusBar().addPermanentWidget(self.progress_panel)
@@ -340,7 +355,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.retag_action)
         file_menu.addSeparator()
         settings_action = QAction(self.tr("&Settings…"), self)
-        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        # Preferences is Ctrl+, on macOS and nothing on Linux and Windows: Ctrl+, everywhere
+        settings_action.setShortcuts(
+            [*QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences), QKeySequence("Ctrl+,")]
+        )
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
@@ -385,7 +403,12 @@ class MainWindow(QMainWindow):
         with self._classifier_lock:
             if self._classifier is None:
                 if self._injected_factory is not None:
-                    self._classifier = self._injected_factory()
+                    made = (
+                        self._injected_factory()
+                    )  # a classifier, or (classifier, notice) as load_classifier
+                    self._classifier, notice = made if isinstance(made, tuple) else (made, None)
+                    if notice:
+                        self.model_notice.emit(notice)
                 else:
                     from resnet_desktop.core.classify import load_classifier
                     from resnet_desktop.core.weights import WeightsError
@@ -425,6 +448,7 @@ class MainWindow(QMainWindow):
                 decode_threads=chosen.decode_threads,
                 batch_size=batch_size,
                 thumbs=thumbs,
+                wanted_first=lambda: self.visible_rows.ids,  # the tiles on screen are tagged first
             )
 
         return build
@@ -441,11 +465,17 @@ class MainWindow(QMainWindow):
             self._library_ready = True
             self.refresh(reset=True)
             self.refresh_sidebar()
+            # Photos a stopped run left pending are tagged now, with whatever was asked for.
+            tasks.run_task(lambda: data.pending_paths(library), resume, lambda _m: resume([]))
+
+        def resume(pending: list[str]) -> None:
             waiting, self._paths_waiting = self._paths_waiting, []
-            self.add_paths(waiting)
+            self.add_paths(waiting + pending)
 
         def failed(message: str) -> None:
-            self.status_label.setText(self.tr("Could not open the library: %1").replace("%1", message))
+            self.status_label.setText(
+                self.tr("Could not open the library: %1").replace("%1", engine_text(message))
+            )
 
         tasks.run_task(lambda: data.ensure_library(library), ready, failed, pool_name="write")
 
@@ -485,28 +515,42 @@ class MainWindow(QMainWindow):
         self.last_summary = summary
         if self.indexer.running:
             return  # the next queued run started
+        self._set_tagging(False)
         self.progress_panel.hide()
         if summary is not None:
             done = summary.indexed + summary.retagged
-            text = self.tr("Tagged %1 photos").replace("%1", str(done))
+            text = self.tr("Tagged %n photo(s)", "", done)
             if summary.cancelled:
-                text = self.tr("Stopped; %1 photos tagged, the rest resume next time").replace(
-                    "%1", str(done)
-                )
+                text = self.tr("Stopped; %n photo(s) tagged, the rest resume next time", "", done)
             if summary.failed:
-                text += " · " + self.tr("%1 could not be read (see Failed)").replace(
-                    "%1", str(len(summary.failed))
-                )
+                text += " · " + self.tr("%n could not be read (see Failed)", "", len(summary.failed))
             self.status_label.setText(text)
         self.refresh(reset=False)
         self.refresh_sidebar()
 
+    def _set_tagging(self, running: bool) -> None:
+        """Pending tiles say "Tagging…" only while a run is on."""
+        self.delegate.tagging = running
+        self.grid.viewport().update()
+
     def _on_index_error(self, message: str) -> None:
+        self._set_tagging(False)
         self.progress_panel.hide()
-        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", message))
+        self.status_label.setText(self.tr("Tagging stopped: %1").replace("%1", engine_text(message)))
 
     def _on_model_notice(self, notice: str) -> None:
-        self.status_label.setText(notice)
+        """The engine's notice speaks to a terminal; the window says it in its own terms."""
+        from resnet_desktop.core.models import FALLBACK_MODEL
+
+        classifier = self._classifier
+        if classifier is not None and str(classifier.model).startswith(FALLBACK_MODEL):
+            text = self.tr(
+                "Tagging with the offline EfficientNet-Lite0: the ResNet-18 weights are not installed. "
+                "Settings (Ctrl+,) can download or import them."
+            )
+        else:
+            text = engine_text(notice)
+        self.status_label.setText(text, detail=engine_text(notice))
 
     # --- the grid -------------------------------------------------------------------------
     def set_source(self, source: ViewSource) -> None:
@@ -576,6 +620,8 @@ class MainWindow(QMainWindow):
         elif result.plan is None or not self.model.apply_merge(result.plan):
             self.model.merge_rows(result.rows, keep_order=True)  # the grid changed meanwhile
         self._pending_reset = False
+        if self.similar.showing_duplicates():
+            return  # the Duplicates view is on screen; the grid was kept up to date behind it
         if result.partial:  # the first screen is up: fetch the whole album, appended in order
             self.stack.setCurrentWidget(self.grid)
             self.refresh()
@@ -584,14 +630,25 @@ class MainWindow(QMainWindow):
         if result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
         elif not result.rows and result.total_in_library > 0:
+            self.no_match.setText(self._no_match_text())
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.grid)
         self.grid_refreshed.emit()
 
+    def _no_match_text(self) -> str:
+        if self.source.kind == "manual" and not self.search_edit.text().strip():
+            return self.tr(
+                "“%1” is empty.\nSelect photos in All Photos and drag them onto “%1” in the sidebar,\n"
+                "or right-click them and choose Add to Album."
+            ).replace("%1", self.source.title)
+        return self.tr("No photos match.")
+
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
-        self.status_label.setText(self.tr("Could not read the library: %1").replace("%1", message))
+        self.status_label.setText(
+            self.tr("Could not read the library: %1").replace("%1", engine_text(message))
+        )
 
     def refresh_sidebar(self) -> None:
         if self._closing or not self._library_ready:
@@ -600,12 +657,13 @@ class MainWindow(QMainWindow):
         tasks.run_task(
             lambda: data.sidebar_data(library, threshold),
             self._on_sidebar_data,
-            lambda message: self.status_label.setText(message),
+            lambda message: self.status_label.setText(engine_text(message)),
         )
 
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
+            self._album_names = [a.name for a in sidebar_data.albums if a.kind != "smart"]
             self.sidebar.populate(sidebar_data)
 
     # --- photos ---------------------------------------------------------------------------
@@ -617,16 +675,80 @@ class MainWindow(QMainWindow):
         row = self.model.row_at(index.row())
         viewer = PhotoViewer(self.library_path, row, self)
         viewer.tags_changed.connect(lambda _id: self._after_write())
+        viewer.tags_changed.connect(lambda photo_id: self.sidecars.photos_changed([photo_id]))
         viewer.delete_requested.connect(lambda pid, v=viewer: self._delete_from_viewer(pid, v))
+        viewer.find_similar_requested.connect(self.similar.find_similar)  # the photo shown now
+        viewer.step_requested.connect(lambda step, v=viewer: self._step_viewer(v, step))
         viewer.finished.connect(lambda _r, v=viewer: self._viewers.remove(v) if v in self._viewers else None)
         self._viewers.append(viewer)
         viewer.show()
+        viewer.raise_()
+        viewer.activateWindow()  # the keys (arrows, Escape) go to the photo just opened
+
+    def _step_viewer(self, viewer, step: int) -> None:
+        """Left/Right in the viewer: the previous/next photo of the grid, which follows along."""
+        row = self.model.row_of(viewer.row.id)
+        if row is None or not 0 <= row + step < self.model.rowCount():
+            return
+        index = self.model.index(row + step)
+        self.grid.setCurrentIndex(index)
+        viewer.show_photo(self.model.row_at(index.row()))
 
     def selected_ids(self) -> list[int]:
         return [self.model.row_at(i.row()).id for i in self.grid.selectionModel().selectedIndexes()]
 
     def delete_selected(self) -> None:
-        self.remove_photos(self.selected_ids())
+        """Delete: inside a plain album, take the photos out of it; elsewhere, out of the library."""
+        if self.source.kind == "manual":
+            self.remove_from_album(self.selected_ids(), confirm=True)
+        else:
+            self.remove_photos(self.selected_ids())
+
+    def _grid_context_menu(self, pos) -> None:
+        index = self.grid.indexAt(pos)
+        if not index.isValid():
+            return
+        if not self.grid.selectionModel().isSelected(index):
+            self.grid.setCurrentIndex(index)  # a right click on an unselected tile acts on that tile
+        ids = self.selected_ids()
+        actions = PhotoActions(
+            open=lambda: self.open_viewer(index),
+            show_in_folder=lambda: self.show_in_folder(self.model.row_at(index.row()).path),
+            add_to_album=lambda name: self._add_to_album(name, ids),
+            new_album=lambda: self._new_manual_album(ids),
+            remove_from_album=lambda: self.remove_from_album(ids),
+            remove_from_library=lambda: self.remove_photos(ids),
+        )
+        album = self.source.key if self.source.kind == "manual" else None
+        menu = photo_menu(self.grid, self._album_names, album, actions)
+        after_open = menu.actions()[2] if len(menu.actions()) > 2 else None  # after Open, Show in Folder
+        similar_view.add_find_similar(menu, self.similar, self.model.row_at(index.row()), after_open)
+        menu.exec(self.grid.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def remove_from_album(self, ids: list[int], *, confirm: bool = False) -> bool:
+        if not ids or self.source.kind != "manual":
+            return False
+        name = self.source.key
+        if confirm:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                self.tr("Remove from Album"),
+                self.tr(
+                    "Remove %n photo(s) from the album “%1”? They stay in the library.", "", len(ids)
+                ).replace("%1", name),
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
+            remove = box.addButton(self.tr("Remove from Album"), QMessageBox.ButtonRole.AcceptRole)
+            box.setDefaultButton(remove)
+            box.exec()
+            if box.clickedButton() is not remove:
+                return False
+        self.model.remove_ids(ids)
+        library = self.library_path
+        self._write(lambda: data.remove_from_album(library, name, ids))
+        return True
 
     def _delete_from_viewer(self, photo_id: int, viewer) -> None:
         if self.remove_photos([photo_id]):
@@ -639,9 +761,7 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(
                 self,
                 self.tr("Remove from Library"),
-                self.tr("Remove %1 photo(s) from the library? The files stay on disk.").replace(
-                    "%1", str(len(ids))
-                ),
+                self.tr("Remove %n photo(s) from the library? The files stay on disk.", "", len(ids)),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
@@ -661,7 +781,7 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
 
     def _on_write_error(self, message: str) -> None:
-        self.status_label.setText(self.tr("Could not save: %1").replace("%1", message))
+        self.status_label.setText(self.tr("Could not save: %1").replace("%1", engine_text(message)))
         self._after_write()
 
     # --- albums ---------------------------------------------------------------------------
@@ -669,22 +789,28 @@ class MainWindow(QMainWindow):
         library = self.library_path
         self._write(lambda: data.add_to_album(library, name, ids))
 
-    def _new_manual_album(self) -> None:
+    def _new_manual_album(self, ids: list[int] | None = None) -> None:
+        """Albums > New Album…, or the grid's Add to Album > New Album… with ``ids``."""
         name, ok = QInputDialog.getText(self, self.tr("New Album"), self.tr("Album name:"))
         if ok and name.strip():
-            self.create_album(name.strip(), None)
+            self.create_album(name.strip(), None, select=not ids, photo_ids=ids)
 
-    def create_album(self, name: str, rule: dict | None, *, select: bool = True) -> None:
+    def create_album(
+        self, name: str, rule: dict | None, *, select: bool = True, photo_ids: list[int] | None = None
+    ) -> None:
         library = self.library_path
+
+        def make() -> None:
+            data.create_album(library, name, rule)
+            if photo_ids:
+                data.add_to_album(library, name, photo_ids)
 
         def done(_r: object) -> None:
             if select:
-                self.sidebar._current_key = ("smart" if rule else "manual", name)
+                self.sidebar.select_next("smart" if rule else "manual", name)
             self._after_write()
 
-        tasks.run_task(
-            lambda: data.create_album(library, name, rule), done, self._on_write_error, pool_name="write"
-        )
+        tasks.run_task(make, done, self._on_write_error, pool_name="write")
 
     def _edit_smart_album(self, album: Any) -> None:
         from resnet_desktop.gui.rule_editor import RuleEditorDialog
@@ -695,7 +821,11 @@ class MainWindow(QMainWindow):
             getattr(album, "rule", None),
             getattr(self, "known_labels", None),
         )
-        if dialog.exec() != RuleEditorDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == RuleEditorDialog.DialogCode.Accepted
+        # read in the GUI thread: the write runs in a worker, which must not touch widgets
+        name, rule = dialog.album_name(), dialog.rule()
+        dialog.deleteLater()
+        if not accepted:
             return
         library, old = self.library_path, getattr(album, "name", None)
         name, rule = dialog.album_name(), dialog.rule()
@@ -707,7 +837,7 @@ class MainWindow(QMainWindow):
                 data.create_album(library, name, rule)
 
         def done(_r: object) -> None:
-            self.sidebar._current_key = ("smart", name)
+            self.sidebar.select_next("smart", name)
             self._after_write()
 
         tasks.run_task(replace, done, self._on_write_error, pool_name="write")
@@ -743,8 +873,9 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self)
         dialog.weights_changed.connect(self._on_weights_changed)
+        sidecars_were_on = self.settings.xmp_sidecars
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
-            self.apply_settings()
+            self.apply_settings(sidecars_were_on)
         return dialog
 
     def _forget_classifier(self) -> None:
@@ -758,7 +889,9 @@ class MainWindow(QMainWindow):
             self.tr("New model weights are ready. File > Re-tag Library tags your photos with them.")
         )
 
-    def apply_settings(self) -> None:
+    def apply_settings(self, sidecars_were_on: bool = True) -> None:
+        if self.settings.xmp_sidecars and not sidecars_were_on:
+            self.sidecars.write_all()
         self.model.confidence_threshold = self.settings.confidence_threshold
         self.model.repaint_all()
         self._forget_classifier()
@@ -800,6 +933,7 @@ class MainWindow(QMainWindow):
             viewer.close()
         retry = getattr(self, "_close_retry", False)
         stopped = self.indexer.shutdown(50, grace_ms=0) if retry else self.indexer.shutdown(1000)
+        self.sidecars.stop()
         drained = tasks.shutdown(50 if retry else 3000)
         if not (stopped and drained):
             # A worker is still inside a step it cannot leave (a long inference, a slow disk):

@@ -282,14 +282,16 @@ def plan_merge(snapshot: Sequence[Any], version: int, rows: Sequence[Any]) -> Me
 def _tooltip(row: Any) -> str:
     from PySide6.QtCore import QCoreApplication
 
+    from resnet_desktop.gui.i18n import engine_text, label_text
+
     lines = [row.display_path if hasattr(row, "display_path") else row.path]
     if row.status == "failed":
         lines.append(
-            QCoreApplication.translate("PhotoListModel", "Failed: %1").replace("%1", row.error or "")
+            QCoreApplication.translate("PhotoListModel", "Failed: %1").replace("%1", engine_text(row.error))
         )
     elif row.status == "pending":
         lines.append(QCoreApplication.translate("PhotoListModel", "Waiting to be tagged"))
     elif row.top_label:
         pct = round((row.top_probability or 0.0) * 100)
-        lines.append(f"{row.top_label} ({pct}%)")
+        lines.append(f"{label_text(row.top_label)} ({pct}%)")
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,7 +25,8 @@ SHOWN_KEYS = frozenset({"labels_any", "labels_all", "min_confidence", "date_from
 
 
 def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """Labels separated by commas, Chinese ones (，、) included."""
+    return [part.strip() for part in re.split(r"[,，、]", text) if part.strip()]
 
 
 class RuleEditorDialog(QDialog):
@@ -50,12 +53,18 @@ class RuleEditorDialog(QDialog):
         labels = rule.get("labels_all") or rule.get("labels_any") or []
         if rule.get("labels_all"):
             self.match_combo.setCurrentIndex(1)
-        self.labels_edit = QLineEdit(", ".join(labels))
+        from resnet_desktop.gui.i18n import interface_language, label_text
+
+        # shown as the window names them; rule() stores the English labels again
+        separator = "、" if interface_language() == "zh" else ", "
+        self.labels_edit = QLineEdit(separator.join(map(label_text, labels)))
         self.labels_edit.setPlaceholderText(self.tr("tabby, Egyptian cat, Persian cat"))
         if known_labels:
             from PySide6.QtWidgets import QCompleter
 
-            self.labels_edit.setCompleter(QCompleter(known_labels, self))
+            # offer the names as the window shows them; the search understands either language
+            shown = list(dict.fromkeys([*map(label_text, known_labels), *known_labels]))
+            self.labels_edit.setCompleter(QCompleter(shown, self))
         form.addRow(self.tr("Photos with:"), self.match_combo)
         form.addRow(self.tr("Labels:"), self.labels_edit)
 
@@ -119,7 +128,9 @@ class RuleEditorDialog(QDialog):
 
     def rule(self) -> dict:
         rule: dict = dict(self._kept)  # camera, status, ...: not shown here, never dropped
-        labels = _split(self.labels_edit.text())
+        from resnet_desktop.core.names import label_for
+
+        labels = [label_for(label) for label in _split(self.labels_edit.text())]
         if labels:
             rule["labels_all" if self.match_combo.currentData() == "all" else "labels_any"] = labels
         if self.confidence.value() > 0:

@@ -89,5 +89,23 @@ class AppSettings:
     def sort(self, value: str) -> None:
         self.q.setValue("view/sort", value)
 
+    @property
+    def xmp_sidecars(self) -> bool:
+        """Write labels to XMP sidecars after every change (core.xmp); off by default."""
+        return str(self.q.value("xmp/write", "false")).lower() in ("true", "1")
+
+    @xmp_sidecars.setter
+    def xmp_sidecars(self, value: bool) -> None:
+        self.q.setValue("xmp/write", "true" if value else "false")
+
+    @property
+    def xmp_mirror(self) -> str:
+        """Folder for the sidecars of photos in read-only folders ("" = none)."""
+        return self._get("xmp/mirror", "", str)
+
+    @xmp_mirror.setter
+    def xmp_mirror(self, value: str) -> None:
+        self.q.setValue("xmp/mirror", value)
+
     def sync(self) -> None:
         self.q.sync()

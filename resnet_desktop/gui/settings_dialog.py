@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from resnet_desktop.gui import data
+from resnet_desktop.gui.i18n import engine_text
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
+from resnet_desktop.gui.sidecars import SidecarSettingsBox
 from resnet_desktop.gui.tasks import run_task
 
 
@@ -39,6 +41,34 @@ def weights_status(model: str) -> tuple[bool, str]:
     if info.usable:
         return True, f"{info.path} ({info.source})"
     return False, info.problem or "not found"
+
+
+def is_offline(exc: BaseException) -> bool | None:
+    """True: no internet (the server's name cannot be looked up, no route); False: the
+    server did not answer; None: not a connection problem at all."""
+    import errno
+    import socket
+    import urllib.error
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        reason = seen.reason if isinstance(seen, urllib.error.URLError) else seen
+        if isinstance(reason, socket.gaierror):
+            return True
+        if isinstance(reason, OSError) and reason.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return True
+        if isinstance(reason, (ConnectionError, TimeoutError, socket.timeout)):
+            return False
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _weights_text(usable: bool, text: str) -> str:
+    """weights_status's text in the window's language (the source or the problem is the engine's)."""
+    if usable and text.endswith(")") and " (" in text:
+        path, source = text[:-1].rsplit(" (", 1)
+        return f"{path} ({engine_text(source)})"
+    return engine_text(text)
 
 
 class _Progress(QObject):
@@ -53,6 +83,8 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.setWindowTitle(self.tr("Settings"))
         self._cancel_download: threading.Event | None = None
+        self._closed = threading.Event()  # work queued for a dialog already closed is skipped
+        self.finished.connect(lambda _result: self._closed.set())
         layout = QVBoxLayout(self)
 
         library_box = QGroupBox(self.tr("Library"))
@@ -127,6 +159,8 @@ class SettingsDialog(QDialog):
         self.threads_spin.setValue(settings.decode_threads)
         view_form.addRow(self.tr("Decoding threads:"), self.threads_spin)
         layout.addWidget(view_box)
+        self.sidecar_box = SidecarSettingsBox(settings)
+        layout.addWidget(self.sidecar_box)
 
         self.button_box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -170,7 +204,14 @@ class SettingsDialog(QDialog):
 
     def refresh_int8(self) -> None:
         model = self.model_combo.currentData()
-        run_task(lambda: data.int8_report(model), self._show_int8, self._int8_failed, pool_name="download")
+        closed = self._closed
+        # its own pool: loading the model for this check must not hold up a Download click
+        run_task(
+            lambda: None if closed.is_set() else data.int8_report(model),
+            self._show_int8,
+            self._int8_failed,
+            pool_name="int8",
+        )
 
     def make_int8(self) -> None:
         library, model = (
@@ -185,7 +226,7 @@ class SettingsDialog(QDialog):
             lambda: data.make_int8(library, model, cancel),
             self._show_int8,
             self._int8_failed,
-            pool_name="download",
+            pool_name="int8",
         )
 
     def cancel_int8(self) -> None:
@@ -206,27 +247,31 @@ class SettingsDialog(QDialog):
             return
         self.int8_check.setEnabled(True)
         self.int8_label.setText(
-            self.tr("On %1 of your photos it gives the normal model's top label %2% of the time; %3x faster.")
-            .replace("%1", str(report.evaluation_photos))
-            .replace("%2", f"{report.top1_agreement * 100:.0f}")
-            .replace("%3", f"{report.speedup:.1f}")
+            self.tr(
+                "On %n of your photos it gives the normal model's top label %1% of the time; %2x faster.",
+                "",
+                report.evaluation_photos,
+            )
+            .replace("%1", f"{report.top1_agreement * 100:.0f}")
+            .replace("%2", f"{report.speedup:.1f}")
         )
 
     def _int8_failed(self, message: str) -> None:
         self.make_int8_button.setEnabled(True)
         self.cancel_int8_button.hide()
-        self.int8_label.setText(message)
+        self.int8_label.setText(engine_text(message))
 
     # --- weights --------------------------------------------------------------------------
     def refresh_weights(self) -> None:
         run_task(
             lambda: weights_status("resnet18"),
             self._show_weights,
-            lambda message: self.weights_label.setText(message),
+            lambda message: self.weights_label.setText(engine_text(message)),
         )
 
     def _show_weights(self, status: tuple[bool, str]) -> None:
         usable, text = status
+        text = _weights_text(usable, text)
         if usable:
             self.weights_label.setText(self.tr("Installed: %1").replace("%1", text))
         elif self.frozen:
@@ -253,11 +298,40 @@ class SettingsDialog(QDialog):
         self.download_progress.setRange(0, 0)
         self.download_progress.show()
         self.weights_label.setText(self.tr("Downloading…"))
+
+        def fetch() -> Exception | None:
+            try:
+                weights.download("resnet18", progress=relay.changed.emit, cancel=cancel)
+            except weights.WeightsError as exc:
+                return exc  # worded for a person in the GUI thread
+            return None
+
         run_task(
-            lambda: weights.download("resnet18", progress=relay.changed.emit, cancel=cancel),
-            lambda _path: self._download_finished(None),
+            fetch,
+            lambda exc: self._download_finished(self.download_error_text(exc) if exc else None),
             self._download_finished,
             pool_name="download",
+        )
+
+    def download_error_text(self, exc: Exception) -> str:
+        """Why the download failed, in words, and what to do instead (the Import File… button)."""
+        from resnet_desktop.core.weights import DownloadCancelled
+
+        if isinstance(exc, DownloadCancelled):
+            return self.tr("Download cancelled.")
+        offline = is_offline(exc)
+        if offline:
+            return self.tr(
+                "Could not download: there is no internet connection. Connect and try again, or, if "
+                "you have the file resnet18-f37072fd.pth, click Import File… beside Download."
+            )
+        if offline is False:
+            return self.tr(
+                "Could not download: the download server did not answer. Try again later, or, if "
+                "you have the file resnet18-f37072fd.pth, click Import File… beside Download."
+            )
+        return self.tr("Could not download: %1 Or, if you have the file, click Import File….").replace(
+            "%1", engine_text(str(exc).split(" or download the file")[0].rstrip(",. ") + ".")
         )
 
     def cancel_download(self) -> None:
@@ -277,7 +351,7 @@ class SettingsDialog(QDialog):
         self.cancel_download_button.hide()
         self.download_progress.hide()
         if error:
-            self.weights_label.setText(error)
+            self.weights_label.setText(engine_text(error))
         else:
             self.refresh_weights()
             self.weights_changed.emit()
@@ -320,6 +394,7 @@ class SettingsDialog(QDialog):
         s.confidence_threshold = self.threshold_spin.value() / 100.0
         s.decode_threads = self.threads_spin.value()
         s.int8 = self.int8_check.isChecked() and self.int8_check.isEnabled()
+        self.sidecar_box.save(s)
         s.sync()
         super().accept()
 

@@ -6,13 +6,13 @@ Manual albums accept photos dragged from the grid (our own MIME type carrying id
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeWidget, QTreeWidgetItem
 
 from resnet_desktop.gui.data import ViewSource, builtin_rule
+from resnet_desktop.gui.folder_tree import FolderNode, folder_tree
+from resnet_desktop.gui.i18n import label_text
 from resnet_desktop.gui.photo_model import PHOTO_IDS_MIME
 
 SourceRole = Qt.ItemDataRole.UserRole + 1
@@ -37,6 +37,8 @@ class Sidebar(QTreeWidget):
         self.currentItemChanged.connect(self._on_current_changed)
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._current_key: tuple[str, str] = ("builtin", "all")
+        self._select_next: tuple[str, str] | None = None
+        self._folders_open: dict[str, bool] = {}
         self._updating = False
         self.min_confidence = 0.0
         self.populate(None)
@@ -57,6 +59,7 @@ class Sidebar(QTreeWidget):
     def _add(self, parent: QTreeWidgetItem, source: ViewSource, count: int | None, *, drop=False):
         text = source.title if count is None else f"{source.title}  ({count})"
         item = QTreeWidgetItem([text])
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, source.title)
         item.setData(0, SourceRole, source)
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if drop:
@@ -70,6 +73,12 @@ class Sidebar(QTreeWidget):
     def populate(self, data) -> None:
         """Rebuild from a SidebarData (None: just the Library section), keeping the selection."""
         self._updating = True
+        # folders the person opened or closed stay so (the sidebar is rebuilt while tagging runs)
+        self._folders_open = {
+            item.data(0, SourceRole).key: item.isExpanded()
+            for item in self.items()
+            if item.childCount() and item.data(0, SourceRole).kind == "folder"
+        }
         self.clear()
         self._sections.clear()
         counts = data.counts if data is not None else {}
@@ -81,22 +90,23 @@ class Sidebar(QTreeWidget):
             ("failed", self.tr("Failed")),
         ):
             self._add(lib, ViewSource("builtin", key, title, builtin_rule(key)), counts.get(key))
+        self._add(lib, ViewSource("duplicates", "duplicates", self.tr("Duplicates")), None)
         if data is not None and data.folders:
             section = self._section("folders", self.tr("Folders"))
-            for folder, count in data.folders:
-                title = os.path.basename(folder.rstrip(os.sep)) or folder
-                self._add(section, ViewSource("folder", folder, title, {"folder": folder}), count)
+            for node in folder_tree(data.folders):
+                self._add_folder(section, node)
         if data is not None and (data.labels or data.categories):
             section = self._section("auto", self.tr("Automatic Albums"))
             for name, rule, count in data.categories:
-                title = self.tr(name)  # category names are translated in the "Sidebar" context
+                title = label_text(name)  # core.names: the category's name in the window's language
                 self._add(section, ViewSource("category", name, title, rule), count)
             for label, count in data.labels:
                 rule = {"labels_any": [label]}
                 if self.min_confidence:
                     rule["min_confidence"] = self.min_confidence
-                self._add(section, ViewSource("label", label, label, rule), count)
+                self._add(section, ViewSource("label", label, label_text(label), rule), count)
         albums = data.albums if data is not None else []
+        album_counts = getattr(data, "album_counts", None) or {}
         smart = [a for a in albums if a.kind == "smart"]
         manual = [a for a in albums if a.kind != "smart"]
         section = self._section("smart", self.tr("Smart Albums"))
@@ -104,7 +114,7 @@ class Sidebar(QTreeWidget):
             item = self._add(
                 section,
                 ViewSource("smart", album.name, album.name, album.rule),
-                getattr(album, "count", None),
+                album_counts.get(album.name),
             )
             item.setData(0, Qt.ItemDataRole.UserRole + 2, album)
         section = self._section("albums", self.tr("Albums"))
@@ -112,18 +122,40 @@ class Sidebar(QTreeWidget):
             self._add(
                 section,
                 ViewSource("manual", album.name, album.name, None),
-                getattr(album, "count", None),
+                album_counts.get(album.name),
                 drop=True,
             )
+        # Selected while still "updating": the grid is told only if the view really changed
+        # (a refresh during tagging must not reset the grid and lose the person's selection).
+        target, self._select_next = self._select_next or self._current_key, None
+        self.select_key(*target)
         self._updating = False
-        self.select_key(*self._current_key)
+
+    def select_next(self, kind: str, key: str) -> None:
+        """Select this entry when the sidebar is next rebuilt (an album just made)."""
+        self._select_next = (kind, key)
+
+    def _add_folder(self, parent: QTreeWidgetItem, node: FolderNode) -> None:
+        """A folder and, below it, its subfolders; collapsed below the first level."""
+        item = self._add(
+            parent, ViewSource("folder", node.path, node.title, {"folder": node.path}), node.count
+        )
+        for child in node.children:
+            self._add_folder(item, child)
+        item.setExpanded(self._folders_open.get(node.path, parent.parent() is None))
 
     # --- selection ------------------------------------------------------------------------
     def items(self) -> list[QTreeWidgetItem]:
-        result = []
+        """Every item below the section headings, depth first (folders nest)."""
+        result: list[QTreeWidgetItem] = []
+
+        def walk(item: QTreeWidgetItem) -> None:
+            for j in range(item.childCount()):
+                result.append(item.child(j))
+                walk(item.child(j))
+
         for i in range(self.topLevelItemCount()):
-            top = self.topLevelItem(i)
-            result.extend(top.child(j) for j in range(top.childCount()))
+            walk(self.topLevelItem(i))
         return result
 
     def item_for(self, kind: str, key: str) -> QTreeWidgetItem | None:
@@ -137,6 +169,10 @@ class Sidebar(QTreeWidget):
         item = self.item_for(kind, key) or self.item_for("builtin", "all")
         if item is None:
             return False
+        parent = item.parent()
+        while parent is not None:
+            parent.setExpanded(True)
+            parent = parent.parent()
         self.setCurrentItem(item)
         return True
 
@@ -198,38 +234,3 @@ class Sidebar(QTreeWidget):
         delete.triggered.connect(lambda: self.delete_album_requested.emit(source.key))
         menu.addAction(delete)
         menu.exec(self.viewport().mapToGlobal(pos))
-
-
-# Category names come from resources/categories.json at run time; listed here so that
-# pyside6-lupdate puts them in the translation files (context "Sidebar").
-def _category_titles_for_translation() -> list[str]:
-    from PySide6.QtCore import QT_TRANSLATE_NOOP
-
-    return [
-        QT_TRANSLATE_NOOP("Sidebar", "Animals"),
-        QT_TRANSLATE_NOOP("Sidebar", "Dogs"),
-        QT_TRANSLATE_NOOP("Sidebar", "Cats"),
-        QT_TRANSLATE_NOOP("Sidebar", "Birds"),
-        QT_TRANSLATE_NOOP("Sidebar", "Fish"),
-        QT_TRANSLATE_NOOP("Sidebar", "Reptiles & amphibians"),
-        QT_TRANSLATE_NOOP("Sidebar", "Insects & spiders"),
-        QT_TRANSLATE_NOOP("Sidebar", "Food"),
-        QT_TRANSLATE_NOOP("Sidebar", "Fruit & vegetables"),
-        QT_TRANSLATE_NOOP("Sidebar", "Drinks"),
-        QT_TRANSLATE_NOOP("Sidebar", "Vehicles"),
-        QT_TRANSLATE_NOOP("Sidebar", "Cars & trucks"),
-        QT_TRANSLATE_NOOP("Sidebar", "Boats"),
-        QT_TRANSLATE_NOOP("Sidebar", "Aircraft"),
-        QT_TRANSLATE_NOOP("Sidebar", "Buildings & structures"),
-        QT_TRANSLATE_NOOP("Sidebar", "Landscapes & nature"),
-        QT_TRANSLATE_NOOP("Sidebar", "Plants & flowers"),
-        QT_TRANSLATE_NOOP("Sidebar", "Mushrooms"),
-        QT_TRANSLATE_NOOP("Sidebar", "Furniture"),
-        QT_TRANSLATE_NOOP("Sidebar", "Clothing"),
-        QT_TRANSLATE_NOOP("Sidebar", "Musical instruments"),
-        QT_TRANSLATE_NOOP("Sidebar", "Electronics & devices"),
-        QT_TRANSLATE_NOOP("Sidebar", "Household appliances"),
-        QT_TRANSLATE_NOOP("Sidebar", "Sports"),
-        QT_TRANSLATE_NOOP("Sidebar", "Tools"),
-        QT_TRANSLATE_NOOP("Sidebar", "People"),
-    ]

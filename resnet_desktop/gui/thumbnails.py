@@ -70,7 +70,8 @@ def read_scaled(path: str, side: int) -> QImage | None:
 class ThumbnailProvider(QObject):
     """Hands out cached pixmaps and loads missing ones in the background."""
 
-    loaded = Signal(str)  # key (content hash or path) whose pixmap is now cached
+    loaded = Signal(str)  # content hash whose pixmap is now cached
+    loaded_unhashed = Signal()  # a photo not tagged yet got its thumbnail (from the file itself)
 
     def __init__(self, thumbs: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,23 +81,42 @@ class ThumbnailProvider(QObject):
         self._failed: set[str] = set()
 
     def pixmap_for(self, row: Any) -> QPixmap | None:
-        if row.status != "ok" or not row.content_hash:
-            return None  # pending/failed tiles paint a placeholder
-        key = row.content_hash
+        """The tile's thumbnail, or None while it loads (a placeholder is painted meanwhile).
+
+        A photo found but not tagged yet has no content hash nor cached thumbnail: its tile
+        shows a scaled decode of the file, so a dropped folder looks like photos at once.
+        """
+        if row.status == "ok" and row.content_hash:
+            key = row.content_hash
+            pixmap = self._cached(key)
+            if pixmap is None:
+                self._load(key, lambda thumbs=self.thumbs, path=row.path: read_thumbnail(thumbs, key, path))
+                pixmap = self._cache.get(_path_key(row.path))  # shown until the tagged one arrives
+            return pixmap
+        if row.status == "pending":
+            key = _path_key(row.path)
+            pixmap = self._cached(key)
+            if pixmap is None:
+                self._load(key, lambda path=row.path: read_scaled(path, THUMB_SIDE))
+            return pixmap
+        return None  # failed or missing: the tile says so
+
+    def _cached(self, key: str) -> QPixmap | None:
         pixmap = self._cache.get(key)
         if pixmap is not None:
             self._cache.move_to_end(key)
-            return pixmap
-        if key not in self._loading and key not in self._failed:
-            self._loading.add(key)
-            thumbs, path = self.thumbs, row.path
-            run_task(
-                lambda: read_thumbnail(thumbs, key, path),
-                lambda image, key=key: self._store(key, image),
-                lambda _msg, key=key: self._store(key, None),
-                pool_name="thumbs",
-            )
-        return None
+        return pixmap
+
+    def _load(self, key: str, read) -> None:
+        if key in self._loading or key in self._failed:
+            return
+        self._loading.add(key)
+        run_task(
+            read,
+            lambda image, key=key: self._store(key, image),
+            lambda _msg, key=key: self._store(key, None),
+            pool_name="thumbs",
+        )
 
     def _store(self, key: str, image: QImage | None) -> None:
         self._loading.discard(key)
@@ -106,8 +126,19 @@ class ThumbnailProvider(QObject):
         self._cache[key] = QPixmap.fromImage(image)
         while len(self._cache) > CACHE_ITEMS:
             self._cache.popitem(last=False)
-        self.loaded.emit(key)
+        if key.startswith(_PATH_PREFIX):
+            self.loaded_unhashed.emit()
+        else:
+            self.loaded.emit(key)
 
     def clear(self) -> None:
         self._cache.clear()
         self._failed.clear()
+
+
+_PATH_PREFIX = "file:"
+
+
+def _path_key(path: str) -> str:
+    """Cache key of a thumbnail decoded from the file (content hashes never start like this)."""
+    return _PATH_PREFIX + path

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from resnet_desktop.gui import data
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.tasks import run_task
 from resnet_desktop.gui.thumbnails import read_scaled
 
@@ -96,18 +97,24 @@ class _Preview(QLabel):
 
 
 class PhotoViewer(QDialog):
+    """One photo at a time: Left/Right step through the grid's photos, Escape or Space close.
+
+    No button here is a default button: Enter in "Add a tag…" adds the tag and nothing else
+    (a QDialog otherwise clicks its first push button on Enter).
+    """
+
     tags_changed = Signal(int)  # photo id whose tags were edited
     delete_requested = Signal(int)
+    find_similar_requested = Signal(int)  # photo id
+    step_requested = Signal(int)  # -1 previous photo, +1 next photo (the window answers with show_photo)
 
     def __init__(self, library_path: str, row: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.library_path = library_path
         self.row = row
-        self.setWindowTitle(row.name)
         self.details: dict | None = None
 
         self.preview = _Preview()
-        self.preview.set_image(None, self.tr("Loading…"))
 
         side = QWidget()
         side.setMinimumWidth(300)
@@ -125,28 +132,29 @@ class PhotoViewer(QDialog):
         self.model_label.setStyleSheet("color: palette(placeholder-text)")
         panel.addWidget(self.model_label)
 
-        facts = QFormLayout()
-        self.date_label = QLabel(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
-        self.camera_label = QLabel(row.camera or self.tr("unknown"))
-        size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
-        self.size_label = QLabel(f"{size} · {row.size / 1e6:.1f} MB" if row.size else size)
-        facts.addRow(self.tr("Taken:"), self.date_label)
-        facts.addRow(self.tr("Camera:"), self.camera_label)
-        facts.addRow(self.tr("Size:"), self.size_label)
-        if row.status == "failed":
-            failure = QLabel(row.error or "")
-            failure.setWordWrap(True)
-            failure.setStyleSheet("color: #c62828")
-            facts.addRow(self.tr("Failed:"), failure)
-        panel.addLayout(facts)
+        self.facts = QFormLayout()
+        self.date_label = QLabel()
+        self.camera_label = QLabel()
+        self.size_label = QLabel()
+        self.failure_label = QLabel()
+        self.failure_label.setWordWrap(True)
+        self.failure_label.setStyleSheet("color: #c62828")
+        self.facts.addRow(self.tr("Taken:"), self.date_label)
+        self.facts.addRow(self.tr("Camera:"), self.camera_label)
+        self.facts.addRow(self.tr("Size:"), self.size_label)
+        self.facts.addRow(self.tr("Failed:"), self.failure_label)
+        panel.addLayout(self.facts)
 
-        path_label = QLabel(getattr(row, "display_path", row.path))
-        path_label.setWordWrap(True)
-        path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        panel.addWidget(path_label)
+        self.path_label = QLabel()
+        self.path_label.setWordWrap(True)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        panel.addWidget(self.path_label)
         self.show_folder_button = QPushButton(self.tr("Show in Folder"))
         self.show_folder_button.clicked.connect(self.show_in_folder)
         panel.addWidget(self.show_folder_button)
+        self.find_similar_button = QPushButton(self.tr("Find Similar"))
+        self.find_similar_button.clicked.connect(lambda: self.find_similar_requested.emit(self.row.id))
+        panel.addWidget(self.find_similar_button)
 
         tags_heading = QLabel(self.tr("Tags"))
         tags_heading.setStyleSheet("font-weight: bold")
@@ -168,17 +176,41 @@ class PhotoViewer(QDialog):
         self.delete_button = QPushButton(self.tr("Remove from Library…"))
         self.delete_button.clicked.connect(lambda: self.delete_requested.emit(self.row.id))
         panel.addWidget(self.delete_button)
+        for button in (self.show_folder_button, self.remove_tag_button, self.delete_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+
+        # Shortcuts, not keyPressEvent: buttons would take Left/Right to move the focus, while
+        # the tag field keeps them for its cursor (a line edit overrides these shortcuts).
+        for key, step in ((Qt.Key.Key_Left, -1), (Qt.Key.Key_Right, 1)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.step_requested.emit(step))
 
         layout = QHBoxLayout(self)
         layout.addWidget(self.preview, 1)
         layout.addWidget(side)
         self.resize(1100, 680)
+        self.show_photo(row)
 
-        path = row.path
+    def show_photo(self, row: Any) -> None:
+        """Show ``row`` (another photo of the grid, or the same one again)."""
+        self.row = row
+        self.details = None
+        self.setWindowTitle(row.name)
+        self.date_label.setText(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
+        self.camera_label.setText(row.camera or self.tr("unknown"))
+        size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
+        self.size_label.setText(f"{size} · {row.size / 1e6:.1f} MB" if row.size else size)
+        self.failure_label.setText(engine_text(row.error))
+        self.facts.setRowVisible(self.failure_label, row.status == "failed")
+        self.path_label.setText(getattr(row, "display_path", row.path))
+        self.preview.set_image(None, self.tr("Loading…"))
+        path, photo_id = row.path, row.id
         run_task(
             lambda: load_preview(path),
-            self._on_preview,
-            lambda _m: self._on_preview(None),
+            lambda image: self._on_preview(image) if self.row.id == photo_id else None,
+            lambda _m: self._on_preview(None) if self.row.id == photo_id else None,
             pool_name="thumbs",
             priority=1,
         )
@@ -187,7 +219,10 @@ class PhotoViewer(QDialog):
     # --- loading --------------------------------------------------------------------------
     def reload_details(self) -> None:
         path, photo_id = self.library_path, self.row.id
-        run_task(lambda: data.photo_details(path, photo_id), self._on_details)
+        run_task(
+            lambda: data.photo_details(path, photo_id),
+            lambda details: self._on_details(details) if self.row.id == photo_id else None,
+        )
 
     def _on_preview(self, image: QImage | None) -> None:
         if image is None:
@@ -205,7 +240,7 @@ class PhotoViewer(QDialog):
         if not predictions:
             self.labels_grid.addWidget(QLabel(self.tr("Not tagged yet")), 0, 0)
         for i, p in enumerate(predictions[:3]):
-            name = QLabel(p.label)
+            name = QLabel(label_text(p.label))
             bar = QProgressBar()
             bar.setRange(0, 1000)
             bar.setValue(round(p.probability * 1000))
@@ -213,11 +248,15 @@ class PhotoViewer(QDialog):
             bar.setMaximumHeight(16)
             self.labels_grid.addWidget(name, i, 0)
             self.labels_grid.addWidget(bar, i, 1)
-        self.model_label.setText(self.tr("Tagged by %1").replace("%1", model_title(self.row.model)))
+        self.model_label.setText(
+            self.tr("Tagged by %1").replace("%1", engine_text(model_title(self.row.model)))
+        )
         self.tag_list.clear()
         for tag in details.get("tags") or []:
             source = getattr(tag, "source", "")
-            item = QListWidgetItem(tag_name(tag) + (self.tr("  (yours)") if source == "user" else ""))
+            item = QListWidgetItem(
+                label_text(tag_name(tag)) + (self.tr("  (yours)") if source == "user" else "")
+            )
             item.setData(Qt.ItemDataRole.UserRole, tag_name(tag))
             self.tag_list.addItem(item)
 
@@ -226,10 +265,13 @@ class PhotoViewer(QDialog):
         return [self.tag_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tag_list.count())]
 
     def add_tag_from_edit(self) -> None:
+        from resnet_desktop.core.names import label_for
+
         text = self.tag_edit.text().strip()
         if text:
             self.tag_edit.clear()
-            self._edit_tags([text], [])
+            # a label typed by its Chinese name is that label ("浓缩咖啡" confirms "espresso")
+            self._edit_tags([label_for(text)], [])
 
     def remove_selected_tag(self) -> None:
         item = self.tag_list.currentItem()

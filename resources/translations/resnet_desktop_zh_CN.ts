@@ -2,6 +2,169 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>DuplicatesView</name>
+    <message>
+        <source>Include similar shots (bursts)</source>
+        <translation>包括相似的照片（连拍）</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Give the kept photo the others&apos; tags and albums</source>
+        <translation>把其他照片的标签和相册合并到保留的照片</translation>
+    </message>
+    <message>
+        <source>Keep This One</source>
+        <translation>保留这张</translation>
+    </message>
+    <message>
+        <source>Remove Others from Library</source>
+        <translation>从图库移除其他照片</translation>
+    </message>
+    <message>
+        <source>Move Others to Trash…</source>
+        <translation>把其他照片移到回收站…</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>正在查找重复照片…</translation>
+    </message>
+    <message>
+        <source>Could not look for duplicates: %1</source>
+        <translation>无法查找重复照片：%1</translation>
+    </message>
+    <message>
+        <source>Reading photos for comparison: %1 of %2</source>
+        <translation>正在读取照片以便比较：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Reading photos the model has not seen: %1 of %2</source>
+        <translation>正在读取模型未见过的照片：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Exact copies (the same file)</source>
+        <translation>完全相同的副本（同一文件）</translation>
+    </message>
+    <message>
+        <source>Near copies (edited, resized or re-saved)</source>
+        <translation>近似副本（编辑、缩放或重新保存）</translation>
+    </message>
+    <message>
+        <source>Similar shots (one moment)</source>
+        <translation>相似的照片（同一时刻）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n group(s) of copies</source>
+        <translation>
+            <numerusform>%n 组副本</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No duplicates found.</source>
+        <translation>没有找到重复照片。</translation>
+    </message>
+    <message>
+        <source>Keep %1: %2</source>
+        <translation>保留 %1：%2</translation>
+    </message>
+    <message>
+        <source>has your tags or albums</source>
+        <translation>有你的标签或相册</translation>
+    </message>
+    <message>
+        <source>sharpest</source>
+        <translation>最清晰</translation>
+    </message>
+    <message>
+        <source>oldest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <source>first added</source>
+        <translation>最先添加</translation>
+    </message>
+    <message>
+        <source>largest file (least compressed)</source>
+        <translation>文件最大（压缩最少）</translation>
+    </message>
+    <message>
+        <source>chosen by you</source>
+        <translation>由你选择</translation>
+    </message>
+    <message>
+        <source>largest (%1)</source>
+        <translation>尺寸最大（%1）</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message numerus="yes">
+        <source>Move %n file(s) to the trash?</source>
+        <translation>
+            <numerusform>把 %n 个文件移到回收站？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+
+You can restore them from the trash. %2 is kept.</source>
+        <translation>%1
+
+可以从回收站恢复它们。%2 会保留。</translation>
+    </message>
+    <message>
+        <source>Remove from Library</source>
+        <translation>从图库移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library?</source>
+        <translation>
+            <numerusform>从图库移除 %n 张照片？</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1
+
+The files stay on disk. %2 is kept.</source>
+        <translation>%1
+
+文件仍保留在磁盘上。%2 会保留。</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>Not moved:
+%1</source>
+        <translation>未移动：
+%1</translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <source>Drop photos here</source>
@@ -18,6 +181,14 @@
     <message>
         <source>Add Photos…</source>
         <translation>添加照片…</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <source>en</source>
+        <comment>the code of this translation&apos;s language, e.g. zh</comment>
+        <translation>zh</translation>
     </message>
 </context>
 <context>
@@ -115,17 +286,55 @@
         <source>Could not open the library: %1</source>
         <translation>无法打开图库：%1</translation>
     </message>
-    <message>
-        <source>Tagged %1 photos</source>
-        <translation>已为 %1 张照片打标签</translation>
+    <message numerus="yes">
+        <source>Tagged %n photo(s)</source>
+        <translation>
+            <numerusform>已为 %n 张照片打标签</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped; %n photo(s) tagged, the rest resume next time</source>
+        <translation>
+            <numerusform>已停止；已为 %n 张照片打标签，其余的将在下次继续</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read (see Failed)</source>
+        <translation>
+            <numerusform>%n 张无法读取（见“失败”）</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Stopped; %1 photos tagged, the rest resume next time</source>
-        <translation>已停止；已为 %1 张照片打标签，其余的将在下次继续</translation>
+        <source>Tagging with the offline EfficientNet-Lite0: the ResNet-18 weights are not installed. Settings (Ctrl+,) can download or import them.</source>
+        <translation>正在用离线的 EfficientNet-Lite0 打标签：尚未安装 ResNet-18 权重。可在“设置”(Ctrl+,)中下载或导入。</translation>
     </message>
     <message>
-        <source>%1 could not be read (see Failed)</source>
-        <translation>%1 张无法读取（见“失败”）</translation>
+        <source>“%1” is empty.
+Select photos in All Photos and drag them onto “%1” in the sidebar,
+or right-click them and choose Add to Album.</source>
+        <translation>“%1”是空的。
+在“所有照片”中选择照片，把它们拖到侧栏中的“%1”上，
+或右键单击它们并选择“添加到相册”。</translation>
+    </message>
+    <message>
+        <source>Remove from Album</source>
+        <translation>从相册中移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the album “%1”? They stay in the library.</source>
+        <translation>
+            <numerusform>要从相册“%1”中移除 %n 张照片吗？它们仍保留在图库中。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n photo(s) from the library? The files stay on disk.</source>
+        <translation>
+            <numerusform>要从图库中移除 %n 张照片吗？文件仍保留在磁盘上。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finishing the work in progress before closing…</source>
+        <translation>正在完成进行中的工作，然后关闭…</translation>
     </message>
     <message>
         <source>Tagging stopped: %1</source>
@@ -138,10 +347,6 @@
     <message>
         <source>Remove from Library</source>
         <translation>从图库中移除</translation>
-    </message>
-    <message>
-        <source>Remove %1 photo(s) from the library? The files stay on disk.</source>
-        <translation>要从图库中移除 %1 张照片吗？文件仍保留在磁盘上。</translation>
     </message>
     <message>
         <source>Could not save: %1</source>
@@ -183,20 +388,20 @@
         <source>The new library file is used after tagging finishes.</source>
         <translation>打标签完成后将使用新的图库文件。</translation>
     </message>
-    <message>
-        <source>Finishing the work in progress before closing…</source>
-        <translation>正在完成进行中的工作，然后关闭…</translation>
-    </message>
 </context>
 <context>
     <name>PhotoDelegate</name>
     <message>
-        <source>Failed</source>
-        <translation>失败</translation>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
     </message>
     <message>
         <source>Tagging…</source>
         <translation>正在打标签…</translation>
+    </message>
+    <message>
+        <source>Not tagged yet</source>
+        <translation>尚未打标签</translation>
     </message>
     <message>
         <source>No confident label</source>
@@ -213,6 +418,33 @@
     <message>
         <source>Waiting to be tagged</source>
         <translation>等待打标签</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoMenu</name>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Add to Album</source>
+        <translation>添加到相册</translation>
+    </message>
+    <message>
+        <source>New Album…</source>
+        <translation>新建相册…</translation>
+    </message>
+    <message>
+        <source>Remove from Album “%1”</source>
+        <translation>从相册“%1”中移除</translation>
+    </message>
+    <message>
+        <source>Remove from Library…</source>
+        <translation>从图库中移除…</translation>
     </message>
 </context>
 <context>
@@ -248,6 +480,10 @@
     <message>
         <source>Show in Folder</source>
         <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Find Similar</source>
+        <translation>查找相似照片</translation>
     </message>
     <message>
         <source>Tags</source>
@@ -346,7 +582,7 @@
     </message>
     <message>
         <source>tabby, Egyptian cat, Persian cat</source>
-        <translation>tabby, Egyptian cat, Persian cat</translation>
+        <translation>斑纹猫、埃及猫、波斯猫</translation>
     </message>
     <message>
         <source>Photos with:</source>
@@ -479,9 +715,11 @@
         <source>Not made yet. It is made from your own photos, with a measure of how often it agrees.</source>
         <translation>尚未生成。它由您自己的照片生成，并会测量与普通模型的一致程度。</translation>
     </message>
-    <message>
-        <source>On %1 of your photos it gives the normal model&apos;s top label %2% of the time; %3x faster.</source>
-        <translation>在您的 %1 张照片上，它与普通模型的首选标签一致的比例为 %2%；速度快 %3 倍。</translation>
+    <message numerus="yes">
+        <source>On %n of your photos it gives the normal model&apos;s top label %1% of the time; %2x faster.</source>
+        <translation>
+            <numerusform>在您的 %n 张照片上，它与普通模型的首选标签一致的比例为 %1%；速度快 %2 倍。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Installed: %1</source>
@@ -493,11 +731,27 @@
     </message>
     <message>
         <source>Not installed: %1 Tagging uses EfficientNet-Lite0 until you download or import them.</source>
-        <translation>未安装：%1 在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
+        <translation>未安装：%1在您下载或导入之前，将使用 EfficientNet-Lite0 打标签。</translation>
     </message>
     <message>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
+    </message>
+    <message>
+        <source>Download cancelled.</source>
+        <translation>下载已取消。</translation>
+    </message>
+    <message>
+        <source>Could not download: there is no internet connection. Connect and try again, or, if you have the file resnet18-f37072fd.pth, click Import File… beside Download.</source>
+        <translation>无法下载：没有网络连接。请连接网络后重试；如果您已有 resnet18-f37072fd.pth 文件，请点击“下载”旁边的“导入文件…”。</translation>
+    </message>
+    <message>
+        <source>Could not download: the download server did not answer. Try again later, or, if you have the file resnet18-f37072fd.pth, click Import File… beside Download.</source>
+        <translation>无法下载：下载服务器没有响应。请稍后重试；如果您已有 resnet18-f37072fd.pth 文件，请点击“下载”旁边的“导入文件…”。</translation>
+    </message>
+    <message>
+        <source>Could not download: %1 Or, if you have the file, click Import File….</source>
+        <translation>无法下载：%1 如果您已有该文件，也可以点击“导入文件…”。</translation>
     </message>
     <message>
         <source>Import ResNet-18 weights</source>
@@ -543,6 +797,10 @@
         <translation>失败</translation>
     </message>
     <message>
+        <source>Duplicates</source>
+        <translation>重复照片</translation>
+    </message>
+    <message>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
@@ -566,109 +824,100 @@
         <source>Delete Album</source>
         <translation>删除相册</translation>
     </message>
+</context>
+<context>
+    <name>SidecarSettingsBox</name>
     <message>
-        <source>Animals</source>
-        <translation>动物</translation>
+        <source>Sidecars</source>
+        <translation>附属文件</translation>
     </message>
     <message>
-        <source>Dogs</source>
-        <translation>狗</translation>
+        <source>Write labels to XMP sidecars</source>
+        <translation>将标签写入 XMP 附属文件</translation>
     </message>
     <message>
-        <source>Cats</source>
-        <translation>猫</translation>
+        <source>Your tags and the model&apos;s labels go to NAME.EXT.xmp beside each photo, where digiKam, darktable and Lightroom read them. Photos are never modified.</source>
+        <translation>您的标签和模型的标签写入每张照片旁的 NAME.EXT.xmp，digiKam、darktable 和 Lightroom 会读取它们。照片本身永远不会被修改。</translation>
     </message>
     <message>
-        <source>Birds</source>
-        <translation>鸟类</translation>
+        <source>none: sidecars of read-only folders are not written</source>
+        <translation>无：不为只读文件夹写入附属文件</translation>
     </message>
     <message>
-        <source>Fish</source>
-        <translation>鱼类</translation>
+        <source>Mirror folder</source>
+        <translation>镜像文件夹</translation>
     </message>
     <message>
-        <source>Reptiles &amp; amphibians</source>
-        <translation>爬行与两栖动物</translation>
+        <source>Choose…</source>
+        <translation>选择…</translation>
     </message>
     <message>
-        <source>Insects &amp; spiders</source>
-        <translation>昆虫与蜘蛛</translation>
+        <source>Choose mirror folder</source>
+        <translation>选择镜像文件夹</translation>
     </message>
     <message>
-        <source>Food</source>
-        <translation>食物</translation>
+        <source>For read-only folders:</source>
+        <translation>只读文件夹：</translation>
     </message>
     <message>
-        <source>Fruit &amp; vegetables</source>
-        <translation>水果与蔬菜</translation>
+        <source>Mirror folder for sidecars</source>
+        <translation>附属文件的镜像文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>SidecarWriter</name>
+    <message numerus="yes">
+        <source>%n sidecar(s) not written: %1</source>
+        <translation>
+            <numerusform>%n 个附属文件未写入：%1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sidecar(s) of photos in read-only folders written to %1</source>
+        <translation>
+            <numerusform>只读文件夹中照片的 %n 个附属文件已写入 %1</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Drinks</source>
-        <translation>饮品</translation>
+        <source>Sidecars not written: %1</source>
+        <translation>附属文件未写入：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SimilarController</name>
+    <message>
+        <source>Find Similar</source>
+        <translation>查找相似照片</translation>
+    </message>
+</context>
+<context>
+    <name>SimilarDialog</name>
+    <message>
+        <source>Photos Like %1</source>
+        <extracomment>set when the main window closes: long work (fingerprints, embeddings) stops between photos</extracomment>
+        <translation>与 %1 相似的照片</translation>
     </message>
     <message>
-        <source>Vehicles</source>
-        <translation>交通工具</translation>
+        <source>Looking for similar photos…</source>
+        <translation>正在查找相似照片…</translation>
     </message>
     <message>
-        <source>Cars &amp; trucks</source>
-        <translation>汽车与卡车</translation>
+        <source>Could not compare: %1</source>
+        <translation>无法比较：%1</translation>
     </message>
     <message>
-        <source>Boats</source>
-        <translation>船只</translation>
+        <source>Reading photos the model has not seen: %1 of %2</source>
+        <translation>正在读取模型未见过的照片：%1 / %2</translation>
     </message>
     <message>
-        <source>Aircraft</source>
-        <translation>飞行器</translation>
+        <source>There is no other photo to compare with.</source>
+        <translation>没有其他照片可以比较。</translation>
     </message>
-    <message>
-        <source>Buildings &amp; structures</source>
-        <translation>建筑与构筑物</translation>
-    </message>
-    <message>
-        <source>Landscapes &amp; nature</source>
-        <translation>风景与自然</translation>
-    </message>
-    <message>
-        <source>Plants &amp; flowers</source>
-        <translation>植物与花卉</translation>
-    </message>
-    <message>
-        <source>Mushrooms</source>
-        <translation>蘑菇</translation>
-    </message>
-    <message>
-        <source>Furniture</source>
-        <translation>家具</translation>
-    </message>
-    <message>
-        <source>Clothing</source>
-        <translation>服饰</translation>
-    </message>
-    <message>
-        <source>Musical instruments</source>
-        <translation>乐器</translation>
-    </message>
-    <message>
-        <source>Electronics &amp; devices</source>
-        <translation>电子设备</translation>
-    </message>
-    <message>
-        <source>Household appliances</source>
-        <translation>家用电器</translation>
-    </message>
-    <message>
-        <source>Sports</source>
-        <translation>运动</translation>
-    </message>
-    <message>
-        <source>Tools</source>
-        <translation>工具</translation>
-    </message>
-    <message>
-        <source>People</source>
-        <translation>人物</translation>
+    <message numerus="yes">
+        <source>%n similar photo(s), most similar first</source>
+        <translation>
+            <numerusform>%n 张相似照片，最相似的在前</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,5 @@
-"""The main window end to end, offscreen: drops, tagging, albums, search, cancel, close."""
+"""The main window end to end, offscreen, driven as a person drives it: files dropped from a
+file manager, clicks on tiles and sidebar entries, keys, menus, dialogs answered by clicking."""
 
 from __future__ import annotations
 
@@ -6,16 +7,35 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from resnet_desktop.core.library import Library
-from resnet_desktop.gui.main_window import MainWindow
+from resnet_desktop.gui.photo_model import PathRole, TopLabelRole
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier, make_photo
+from tests.gui.person import (
+    GatedClassifier,
+    answer_dialog,
+    choose_from_menu_bar,
+    choose_in_combo,
+    click_sidebar,
+    click_tile,
+    colour_folder,
+    drag_selection_to_sidebar,
+    drop_files,
+    make_window,
+    new_album,
+    sidebar_text,
+    status_text,
+    tile_count,
+    tile_data,
+    tile_names,
+    viewer_tags,
+    viewer_texts,
+    wait_idle,
+)
 
 
 def live_threads() -> int:
@@ -33,77 +53,37 @@ def live_threads() -> int:
 
 
 # Qt marks the QPoint constructor of QDragEnterEvent deprecated but offers no other one.
-pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
+pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDrag.*Event:DeprecationWarning")
 
 RED, GREEN, BLUE = (200, 30, 30), (30, 200, 30), (30, 30, 200)
 
 
-class GatedClassifier(ColourClassifier):
-    """Blocks inference until the test opens the gate: lets a test act while a run is mid-way."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-
-    def infer(self, batch: np.ndarray, top_k: int = 3):
-        self.entered.set()
-        self.gate.wait(10)
-        return super().infer(batch, top_k)
+def drop(window, paths: list[Path]) -> None:
+    """What a file manager does: file URLs dragged onto the window and dropped."""
+    assert drop_files(window, paths)
 
 
-def make_window(qtbot, classifier_factory, *, batch_size: int = 4) -> MainWindow:
-    window = MainWindow(AppSettings(), classifier_factory=classifier_factory, batch_size=batch_size)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window._library_ready, timeout=5000)
-    return window
+def new_smart_album(qtbot, window, name: str, labels: str, min_confidence: int, match_all=False) -> None:
+    """Albums > New Smart Album…, filled in and OK'd."""
 
+    def fill(dialog) -> None:
+        qtbot.keyClicks(dialog.name_edit, name)
+        if match_all:
+            qtbot.keyClicks(dialog.match_combo, "all")
+        qtbot.keyClicks(dialog.labels_edit, labels)
+        dialog.confidence.selectAll()
+        qtbot.keyClicks(dialog.confidence, str(min_confidence))
 
-def drop(window: MainWindow, paths: list[Path]) -> None:
-    """What a file manager does: a drag enter then a drop of file URLs on the window."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = window.rect().center()
-    enter = QDragEnterEvent(
-        centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    )
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(
-        QPointF(centre),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(window, event)
-    assert event.isAccepted()
-
-
-def wait_idle(qtbot, window: MainWindow, timeout: int = 60000) -> None:
-    qtbot.waitUntil(lambda: not window.indexer.running and window.last_summary is not None, timeout=timeout)
-    # the final refresh after the run
-    qtbot.waitUntil(lambda: not window._query_in_flight, timeout=5000)
-
-
-def grid_rows(window: MainWindow):
-    return window.model.rows()
-
-
-def colour_folder(root: Path, counts: dict[tuple, int]) -> Path:
-    n = 0
-    for colour, count in counts.items():
-        for _ in range(count):
-            make_photo(root / f"photo_{n:02d}.jpg", colour=colour)
-            n += 1
-    return root
+    watch = answer_dialog("OK", fill)
+    choose_from_menu_bar(qtbot, window, ["Albums", "New Smart Album…"])
+    qtbot.waitUntil(lambda: watch.seen is not None, timeout=5000)
 
 
 def test_first_run_shows_empty_state(qtbot):
     window = make_window(qtbot, ColourClassifier)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.empty_state, timeout=5000)
     assert window.empty_state.isVisible()
+    assert window.empty_state.add_folder_button.isVisible()
 
 
 def test_drop_folder_tags_every_photo_with_the_real_pipeline(
@@ -129,78 +109,71 @@ def test_drop_folder_tags_every_photo_with_the_real_pipeline(
     window = make_window(qtbot, factory)
     drop(window, [folder])
     # photos show up (pending) before they are tagged, then every tile gets its label
-    qtbot.waitUntil(lambda: len(grid_rows(window)) == len(expected), timeout=60000)
-    wait_idle(qtbot, window, timeout=120000)
-    qtbot.waitUntil(lambda: all(r.status == "ok" for r in grid_rows(window)), timeout=10000)
-    rows = grid_rows(window)
-    assert sorted(r.path for r in rows) == expected
-    assert all(r.top_label and r.model == "resnet18" for r in rows)
+    qtbot.waitUntil(lambda: tile_count(window) == len(expected), timeout=60000)
+    wait_idle(qtbot, window, len(expected), timeout=120000)
+    assert status_text(window) == f"Tagged {len(expected)} photos"
+    assert sorted(tile_data(window, PathRole)) == expected
+    assert all(tile_data(window, TopLabelRole))
     assert calls == [True]  # the model loaded once, in the worker thread
     assert window.stack.currentWidget() is window.grid
     with Library(window.library_path) as lib:
         assert lib.count(rule={"status": "ok"}) == len(expected)
-        assert all(len(lib.predictions(r.id)) == 3 for r in rows)
+        assert {r.model for r in lib.photos()} == {"resnet18"}
 
 
-def test_failed_file_goes_to_failed_with_reason_without_dialogs(qtbot, tmp_path, monkeypatch):
+def test_failed_file_goes_to_failed_with_reason_without_dialogs(qtbot, tmp_path):
     folder = tmp_path / "mixed"
     make_photo(folder / "good.jpg", colour=RED)
     (folder / "broken.jpg").write_text("this is not a JPEG")
-    dialogs = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda *a: dialogs.append(a))
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
-    assert len(window.last_summary.failed) == 1
-    qtbot.waitUntil(
-        lambda: (
-            window.sidebar.item_for("builtin", "failed") is not None
-            and "(1)" in window.sidebar.item_for("builtin", "failed").text(0)
-        ),
-        timeout=5000,
-    )
-    window.sidebar.select_key("builtin", "failed")
-    qtbot.waitUntil(lambda: [r.name for r in grid_rows(window)] == ["broken.jpg"], timeout=5000)
-    row = grid_rows(window)[0]
-    assert row.status == "failed" and row.error
-    assert row.error in window.model.index(0).data(Qt.ItemDataRole.ToolTipRole)
-    assert "could not be read" in window.status_label.text()
-    assert not dialogs
+    wait_idle(qtbot, window, 2)
+    assert "1 could not be read" in status_text(window)
+    assert QApplication.activeModalWidget() is None  # no dialog popped up
+    qtbot.waitUntil(lambda: sidebar_text(window, "Failed") == "Failed  (1)", timeout=5000)
+    click_sidebar(qtbot, window, "Failed")
+    qtbot.waitUntil(lambda: tile_names(window) == ["broken.jpg"], timeout=5000)
+    tooltip = window.grid.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Failed: " in tooltip and "broken.jpg" in tooltip
 
 
 def test_smart_album_rule_filters_the_grid(qtbot, tmp_path):
     folder = colour_folder(tmp_path / "photos", {RED: 3, BLUE: 2, GREEN: 1})
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
-    assert len(grid_rows(window)) == 6
+    wait_idle(qtbot, window, 6)
+    assert tile_count(window) == 6
 
-    window.create_album("Cats", {"labels_any": ["tabby"], "min_confidence": 0.5})
-    qtbot.waitUntil(lambda: window.sidebar.item_for("smart", "Cats") is not None, timeout=5000)
-    window.sidebar.select_key("smart", "Cats")
-    qtbot.waitUntil(lambda: len(grid_rows(window)) == 3, timeout=5000)
-    assert all(r.top_label == "tabby" for r in grid_rows(window))
+    new_smart_album(qtbot, window, "Cats", "tabby", 50)
+    qtbot.waitUntil(lambda: sidebar_text(window, "Cats") == "Cats  (3)", timeout=5000)
+    qtbot.waitUntil(lambda: tile_count(window) == 3, timeout=5000)  # the new album is shown
+    assert set(tile_data(window, TopLabelRole)) == {"tabby"}
 
     # a rule the data cannot meet empties the grid and says so
-    window.create_album("Cars", {"labels_all": ["tabby", "sports car"], "min_confidence": 0.5})
-    qtbot.waitUntil(lambda: window.sidebar.item_for("smart", "Cars") is not None, timeout=5000)
-    window.sidebar.select_key("smart", "Cars")
+    new_smart_album(qtbot, window, "Cars", "tabby, sports car", 50, match_all=True)
+    qtbot.waitUntil(lambda: sidebar_text(window, "Cars") == "Cars  (0)", timeout=5000)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.no_match, timeout=5000)
-    assert grid_rows(window) == []
+    assert window.no_match.text() == "No photos match."
+    click_sidebar(qtbot, window, "Cats")
+    qtbot.waitUntil(lambda: tile_count(window) == 3, timeout=5000)
 
 
 def test_search_filters_at_once(qtbot, tmp_path):
     folder = colour_folder(tmp_path / "photos", {RED: 2, BLUE: 3})
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window, 5)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F: the search field
+    assert window.search_edit.hasFocus()
     qtbot.keyClicks(window.search_edit, "sports car")
-    qtbot.waitUntil(lambda: len(grid_rows(window)) == 3, timeout=3000)
-    assert {r.top_label for r in grid_rows(window)} == {"sports car"}
-    window.search_edit.setText("cat")  # a broad term: the category Cats / whole word in "tabby cat"
-    qtbot.waitUntil(lambda: {r.top_label for r in grid_rows(window)} == {"tabby"}, timeout=3000)
-    window.search_edit.clear()
-    qtbot.waitUntil(lambda: len(grid_rows(window)) == 5, timeout=3000)
+    qtbot.waitUntil(lambda: tile_count(window) == 3, timeout=3000)
+    assert set(tile_data(window, TopLabelRole)) == {"sports car"}
+    window.search_edit.selectAll()
+    qtbot.keyClicks(window.search_edit, "cat")  # a broad term: the category Cats / "tabby cat"
+    qtbot.waitUntil(lambda: set(tile_data(window, TopLabelRole)) == {"tabby"}, timeout=3000)
+    window.search_edit.selectAll()
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: tile_count(window) == 5, timeout=3000)
 
 
 def test_cancel_stops_the_work_and_keeps_what_is_done(qtbot, tmp_path):
@@ -212,16 +185,14 @@ def test_cancel_stops_the_work_and_keeps_what_is_done(qtbot, tmp_path):
     assert window.progress_panel.isVisible()
     qtbot.mouseClick(window.progress_panel.cancel_button, Qt.MouseButton.LeftButton)
     classifier.gate.set()
-    wait_idle(qtbot, window)
-    summary = window.last_summary
-    assert summary.cancelled
+    wait_idle(qtbot, window, summary="Stopped")
     assert not window.progress_panel.isVisible()
     with Library(window.library_path) as lib:
         tagged = lib.count(rule={"status": "ok"})
         pending = lib.count(rule={"status": "pending"})
     assert 0 < tagged < 24  # the batch in flight was written, the rest was not started
     assert tagged + pending == 24
-    assert "Stopped" in window.status_label.text()
+    assert status_text(window) == f"Stopped; {tagged} photos tagged, the rest resume next time"
 
 
 def test_closing_mid_run_leaves_no_thread_and_loses_nothing(qtbot, tmp_path):
@@ -257,72 +228,77 @@ def test_viewer_shows_labels_and_edits_tags(qtbot, tmp_path):
     folder = colour_folder(tmp_path / "photos", {GREEN: 1})
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
-    window.grid.setCurrentIndex(window.model.index(0))
-    window.grid.setFocus()
-    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
-    assert len(window._viewers) == 1
-    viewer = window._viewers[0]
-    qtbot.waitUntil(lambda: viewer.details is not None, timeout=5000)
-    assert [p.label for p in viewer.details["predictions"]] == [
-        "espresso",
-        "tabby",
-        "sports car",
-    ] or viewer.details["predictions"][0].label == "espresso"
-    assert viewer.labels_grid.count() == 6  # three names, three confidence bars
-    viewer.tag_edit.setText("holiday")
+    wait_idle(qtbot, window, 1)
+    click_tile(qtbot, window, 0)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Space)  # Space opens the photo, as double-click does
+    from resnet_desktop.gui.viewer import PhotoViewer
+
+    viewer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible())
+    qtbot.waitUntil(lambda: "espresso" in viewer_texts(viewer), timeout=5000)
+    assert {"espresso", "tabby", "sports car"} <= set(viewer_texts(viewer))  # the top 3
+    qtbot.mouseClick(viewer.tag_edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(viewer.tag_edit, "holiday")
     qtbot.keyClick(viewer.tag_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "holiday" in viewer.tag_names(), timeout=5000)
-    viewer.tag_list.setCurrentRow(viewer.tag_names().index("espresso"))
-    viewer.remove_selected_tag()
-    qtbot.waitUntil(lambda: "espresso" not in viewer.tag_names(), timeout=5000)
+    qtbot.waitUntil(lambda: any(t.startswith("holiday") for t in viewer_tags(viewer)), timeout=5000)
+    espresso = viewer.tag_list.findItems("espresso", Qt.MatchFlag.MatchStartsWith)[0]
+    rect = viewer.tag_list.visualItemRect(espresso)
+    qtbot.mouseClick(viewer.tag_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseClick(viewer.remove_tag_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not any(t.startswith("espresso") for t in viewer_tags(viewer)), timeout=5000)
     with Library(window.library_path) as lib:
-        tags = {t.tag for t in lib.tags(grid_rows(window)[0].id)}
+        tags = {t.tag for t in lib.tags(lib.photos()[0].id)}
     assert "holiday" in tags and "espresso" not in tags
-    viewer.close()
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    assert not viewer.isVisible()
 
 
-def test_delete_asks_first_and_only_forgets(qtbot, tmp_path, monkeypatch):
+def test_delete_asks_first_and_only_forgets(qtbot, tmp_path):
     folder = colour_folder(tmp_path / "photos", {RED: 2})
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
-    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes])
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
-    victim = grid_rows(window)[0]
-    assert window.remove_photos([victim.id]) is False  # cancelled: nothing happens
-    assert len(grid_rows(window)) == 2
-    assert window.remove_photos([victim.id]) is True
-    qtbot.waitUntil(lambda: len(grid_rows(window)) == 1, timeout=5000)
-    assert Path(victim.path).is_file()
+    wait_idle(qtbot, window, 2)
+    victim = tile_data(window, PathRole)[0]
+    click_tile(qtbot, window, 0)
+
+    watch = answer_dialog("Cancel", kind=QMessageBox)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    assert watch.texts == ["Remove 1 photo from the library? The file stays on disk."]
+    assert tile_count(window) == 2  # cancelled: nothing happens
+
+    watch = answer_dialog("Yes", kind=QMessageBox)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    assert watch.seen is not None
+    qtbot.waitUntil(lambda: tile_count(window) == 1, timeout=5000)
+    assert Path(victim).is_file()  # the file itself is never touched
     with Library(window.library_path) as lib:
-        qtbot.waitUntil(lambda: lib.get_by_path(victim.path) is None, timeout=5000)
+        qtbot.waitUntil(lambda: lib.get_by_path(victim) is None, timeout=5000)
 
 
 def test_manual_album_accepts_photos_dropped_from_the_grid(qtbot, tmp_path):
-    from resnet_desktop.gui.photo_model import PHOTO_IDS_MIME
-
     folder = colour_folder(tmp_path / "photos", {RED: 3})
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
-    window.create_album("Favourites", None, select=False)
-    qtbot.waitUntil(lambda: window.sidebar.item_for("manual", "Favourites") is not None, timeout=5000)
-    item = window.sidebar.item_for("manual", "Favourites")
-    mime = window.model.mimeData([window.model.index(0), window.model.index(2)])
-    assert mime.hasFormat(PHOTO_IDS_MIME)
-    pos = window.sidebar.visualItemRect(item).center()
-    event = QDropEvent(
-        QPointF(pos),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
+    wait_idle(qtbot, window, 3)
+    choose_in_combo(qtbot, window.sort_combo, "Name")
+    qtbot.waitUntil(
+        lambda: tile_names(window) == ["photo_00.jpg", "photo_01.jpg", "photo_02.jpg"], timeout=5000
     )
-    window.sidebar.dropEvent(event)
-    assert event.isAccepted()
-    window.sidebar.select_key("manual", "Favourites")
-    qtbot.waitUntil(lambda: len(grid_rows(window)) == 2, timeout=5000)
+    new_album(qtbot, window, "Favourites")
+    qtbot.waitUntil(lambda: sidebar_text(window, "Favourites") == "Favourites  (0)", timeout=5000)
+    # the new album is shown: empty, it says how to fill it
+    qtbot.waitUntil(lambda: window.no_match.isVisible(), timeout=5000)
+    assert window.no_match.text().startswith("“Favourites” is empty.")
+    assert "drag them onto “Favourites”" in window.no_match.text()
+    click_sidebar(qtbot, window, "All Photos")
+    qtbot.waitUntil(lambda: tile_count(window) == 3, timeout=5000)
+
+    # select two tiles (click, Ctrl+click) and drag them onto the album in the sidebar
+    click_tile(qtbot, window, 0)
+    click_tile(qtbot, window, 2, Qt.KeyboardModifier.ControlModifier)
+    drag_selection_to_sidebar(window, "Favourites")
+    qtbot.waitUntil(lambda: sidebar_text(window, "Favourites") == "Favourites  (2)", timeout=5000)
+    click_sidebar(qtbot, window, "Favourites")
+    qtbot.waitUntil(lambda: sorted(tile_names(window)) == ["photo_00.jpg", "photo_02.jpg"], timeout=5000)
 
 
 def test_sort_and_zoom(qtbot, tmp_path):
@@ -332,16 +308,19 @@ def test_sort_and_zoom(qtbot, tmp_path):
     make_photo(folder / "c.jpg", colour=BLUE)
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
-    window.sort_combo.setCurrentIndex(window.sort_combo.findData("name"))
-    qtbot.waitUntil(lambda: [r.name for r in grid_rows(window)] == ["a.jpg", "b.jpg", "c.jpg"], timeout=5000)
-    window.sort_combo.setCurrentIndex(window.sort_combo.findData("confidence"))
-    qtbot.waitUntil(lambda: grid_rows(window)[-1].name == "a.jpg", timeout=5000)
-    probabilities = [r.top_probability for r in grid_rows(window)]
+    wait_idle(qtbot, window, 3)
+    choose_in_combo(qtbot, window.sort_combo, "Name")
+    qtbot.waitUntil(lambda: tile_names(window) == ["a.jpg", "b.jpg", "c.jpg"], timeout=5000)
+    choose_in_combo(qtbot, window.sort_combo, "Confidence")
+    qtbot.waitUntil(lambda: tile_names(window)[-1] == "a.jpg", timeout=5000)
+    from resnet_desktop.gui.photo_model import ConfidenceRole
+
+    probabilities = tile_data(window, ConfidenceRole)
     assert probabilities == sorted(probabilities, reverse=True)
-    before = window.grid.gridSize().width()
-    window.zoom_slider.setValue(window.zoom_slider.value() + 60)
-    assert window.grid.gridSize().width() == before + 60
+    before_tile, before_value = window.grid.gridSize().width(), window.zoom_slider.value()
+    qtbot.keyClick(window.zoom_slider, Qt.Key.Key_PageUp)
+    grown = window.zoom_slider.value() - before_value
+    assert grown > 0 and window.grid.gridSize().width() == before_tile + grown
     assert AppSettings().zoom == window.zoom_slider.value()
 
 
@@ -388,9 +367,9 @@ def test_retag_library_tags_again_what_another_model_tagged(qtbot, tmp_path):
         lib.set_user_tags(first.id, add=["grandma"])
     lib.close()
 
-    window.retag_action.trigger()
-    qtbot.waitUntil(lambda: window.last_summary is not None and not window.indexer.running, timeout=30000)
-    assert window.last_summary.retagged == 3 and window.last_summary.indexed == 0
+    choose_from_menu_bar(qtbot, window, ["File", "Re-tag Library"])
+    wait_idle(qtbot, window, 3, timeout=30000)
+    assert status_text(window) == "Tagged 3 photos"
     lib = Library(window.library_path)
     try:
         assert {row.model for row in lib.photos()} == {"model-b"}
