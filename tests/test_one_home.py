@@ -29,7 +29,7 @@ def test_temp_file_then_rename_is_written_once():
         for p in APP_SOURCES
         if _calls(p) & {"os.replace", "os.rename", "tempfile.mkstemp"}
     )
-    assert writers == ["core/files.py"]
+    assert writers == ["core/atomic.py"]
 
 
 def test_class_names_are_read_in_one_place():

@@ -1,22 +1,16 @@
-"""Reading and writing files safely: the one home for both.
+"""Reading files safely.
 
 Reading: a name ending in ``.jpg`` may be a FIFO (``open()`` blocks forever), a device such
 as ``/dev/zero`` (endless), or a socket. :func:`read_regular` opens without blocking, refuses
 anything but a regular file, naming what it is, and never reads more than a limit.
 
-Writing: :func:`atomic_write` writes to a temporary file beside the target and renames it
-over the target, so a reader (or a crash) sees the old file or the new one, never half of one.
+Writing atomically is core.atomic's job.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-from typing import BinaryIO
 
 #: Longest rule file (JSON) the CLI reads.
 MAX_RULE_BYTES = 1024 * 1024
@@ -91,42 +85,3 @@ def read_regular(path: str | os.PathLike, max_bytes: int) -> bytes:
         return data
     finally:
         os.close(fd)
-
-
-@contextlib.contextmanager
-def atomic_write(target: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Open a temporary file beside ``target`` for writing; on success it replaces ``target``.
-
-    On an exception the temporary file is removed and ``target`` is left as it was.
-    """
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """A temporary path beside ``target`` for a writer that needs a file name (sqlite, onnx).
-
-    Whatever the caller writes there replaces ``target`` on success; on an exception it is
-    removed and ``target`` stays as it was.
-    """
-    target = Path(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -418,7 +418,7 @@ class Library:
 
     def _backup(self, version: int) -> Path:
         """Copy the file to ``<file>.bak-v<version>`` (sqlite's backup API: consistent under WAL)."""
-        from resnet_desktop.core.files import atomic_path
+        from resnet_desktop.core.atomic import atomic_path
 
         target = backup_path(self.path, version)
         with atomic_path(target) as tmp:

@@ -16,7 +16,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from resnet_desktop.core.files import atomic_path
+from resnet_desktop.core.atomic import atomic_path
 from resnet_desktop.core.paths import data_dir
 from resnet_desktop.core.weights import WeightsError, checkpoints_dir
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from resnet_desktop.core.files import atomic_path, atomic_write
+from resnet_desktop.core.atomic import atomic_path, atomic_write
 from resnet_desktop.core.paths import data_dir
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from resnet_desktop.core.files import atomic_write
+from resnet_desktop.core.atomic import atomic_write
 
 JPEG_QUALITY = 85
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")

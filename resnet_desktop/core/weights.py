@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from resnet_desktop.core.files import atomic_path
+from resnet_desktop.core.atomic import atomic_path
 from resnet_desktop.core.models import DEFAULT_MODEL, FALLBACK_MODEL, MODELS, ModelSpec, get_spec
 from resnet_desktop.core.resources import resource_path
 
