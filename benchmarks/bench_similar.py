@@ -51,14 +51,8 @@ def labelled(quick: bool) -> None:
             groups = duplicates.find_groups(lib, include_similar=True)
             elapsed = time.perf_counter() - t0
             by_path = {str(it.path): it for it in items}
-            predicted: dict[tuple[str, str], str] = {}
-            rank = {k: i for i, k in enumerate(duplicates.KINDS)}
-            for g in groups:
-                paths = sorted(m.photo.path for m in g.members)
-                for a, b in itertools.combinations(paths, 2):
-                    # a pair in an exact group and a near group is exact; near and similar: near
-                    if rank[g.kind] < rank.get(predicted.get((a, b), ""), 9):
-                        predicted[(a, b)] = g.kind
+            # byte-identical members of a near group are an exact pair; near and similar: near
+            predicted = dupset.found_kinds(groups)
         print(f"Labelled set: {len(items)} photos, {len(groups)} groups found in {elapsed:.2f} s")
         pairs = list(itertools.combinations(sorted(by_path), 2))
         print(f"{'tier':<8} {'pairs':>6} {'found':>6} {'right':>6} {'precision':>9} {'recall':>7}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from resnet_desktop import __version__, cli_similar
+from resnet_desktop import __version__, cli_similar, cli_teach
 from resnet_desktop.core.messages import current_language, ngettext, translate
 from resnet_desktop.core.messages import gettext as _
 
@@ -29,7 +30,10 @@ if TYPE_CHECKING:
     from resnet_desktop.core.pipeline import IndexProgress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = ("classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "similar", "duplicates")
+COMMANDS = (
+    "classify", "index", "search", "albums", "tag", "models", "serve", "xmp", "similar", "duplicates",
+    "learn", "suggest",
+)  # fmt: skip
 
 
 class CliError(Exception):
@@ -37,6 +41,20 @@ class CliError(Exception):
 
 
 # -- argument parsing ------------------------------------------------------------------------
+
+
+LIBRARY_HELP = "library file (default: in your data folder)"
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: it also takes --library, so the option may come before or after
+    the command; SUPPRESS keeps an earlier --library when this one is absent. A command may
+    define the option itself (serve, with its own help text); its own then wins."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("conflict_handler", "resolve")
+        super().__init__(*args, **kwargs)
+        self.add_argument("--library", metavar="FILE", default=argparse.SUPPRESS, help=_(LIBRARY_HELP))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--uninstall-desktop-entry", action="store_true", help=_("remove that menu entry again")
     )
-    parser.add_argument("--library", metavar="FILE", help=_("library file (default: in your data folder)"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--library", metavar="FILE", help=_(LIBRARY_HELP))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
     def model_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--model", choices=model_names, help=_("model to use"))
@@ -85,12 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help=_("find photos by label, category or tag"))
     p.add_argument("terms", nargs="+", metavar="TERM")
-    p.add_argument("--min-confidence", type=float, default=0.0, metavar="P", help="0..1")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=None,
+        metavar="P",
+        help=_("0..1 (default: your threshold from Settings, 0.2 unless changed)"),
+    )
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("albums", help=_("list, create, show and delete albums"))
-    albums = p.add_subparsers(dest="albums_command", metavar="ACTION")
+    albums = p.add_subparsers(dest="albums_command", metavar="ACTION", parser_class=_CommandParser)
     albums.add_parser("list", help=_("built-in and saved albums with their photo counts"))
     a = albums.add_parser("show", help=_("the photos of an album"))
     a.add_argument("name")
@@ -110,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("changes", nargs=argparse.REMAINDER, metavar="+LABEL|-LABEL")
 
     p = sub.add_parser("models", help=_("show models and weights; download or import ResNet-18 weights"))
-    models = p.add_subparsers(dest="models_command", metavar="ACTION")
+    models = p.add_subparsers(dest="models_command", metavar="ACTION", parser_class=_CommandParser)
     models.add_parser("list", help=_("(default) models, where their weights are, which is in use"))
     m = models.add_parser("download", help=_("download the official weights (needs a network)"))
     m.add_argument("model", nargs="?", default="resnet18", choices=("resnet18",))
@@ -150,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     from resnet_desktop import cli_xmp
 
     cli_xmp.add_parser(sub)
+    cli_teach.add_parsers(sub)
     return parser
 
 
@@ -180,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "duplicates": cli_similar.cmd_duplicates,
         "serve": cmd_serve,
         "xmp": _cmd_xmp,
+        "learn": cli_teach.cmd_learn,
+        "suggest": cli_teach.cmd_suggest,
     }[args.command]
     import sqlite3
 
@@ -237,6 +264,12 @@ def _open_app(argv: list[str]) -> int:
                 "anywhere: see `resnet-desktop --help` (e.g. `resnet-desktop index FOLDER`)."
             )
         )
+        return EXIT_USAGE
+    from resnet_desktop.gui import xcb
+
+    missing = xcb.problem()
+    if missing:  # Qt would abort with a message naming the wrong library
+        _err(translate(missing))
         return EXIT_USAGE
     from resnet_desktop.gui.app import run_app
 
@@ -447,35 +480,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 class _ProgressLine:
-    """A one-line progress bar on a terminal; occasional plain lines when not a terminal."""
+    """A progress bar that fits the terminal, redrawn in place; nothing when not a terminal
+    (a log or a pipe gets only the summary).
 
-    def __init__(self, stream: TextIO) -> None:
+    The first line appears once the first photos are tagged: a "0/N, --:-- left" line says
+    nothing, and the header waits with it so quick runs print only their summary.
+    """
+
+    def __init__(self, stream: TextIO, header: str = "") -> None:
         self.stream = stream
         self.tty = stream.isatty()
+        self.header = header
         self.last = 0.0
+        self.shown = False
 
     def __call__(self, p: IndexProgress) -> None:
-        if p.total == 0:  # nothing to tag: the summary says so
+        if not self.tty or p.total == 0:
             return
         now = time.monotonic()
         final = p.done == p.total
-        if not final and now - self.last < (0.1 if self.tty else 5.0):
+        if (p.done == 0 and not final) or (not final and now - self.last < 0.1):
             return
         self.last = now
-        frac = p.done / p.total if p.total else 1.0
-        bar = "#" * int(frac * 24)
-        text = f"[{bar:<24}] {p.done}/{p.total}  " + _(
-            "{rate:5.1f} photos/s  ETA {eta}", rate=p.rate, eta=_fmt_duration(p.eta_s)
-        )
-        if p.failed:
-            text += "  " + _("{n} failed", n=p.failed)
-        if self.tty:
-            self.stream.write("\r" + text[:118].ljust(118))
-            if final:
-                self.stream.write("\n")
-        else:
-            self.stream.write(text + "\n")
+        if not self.shown and self.header:
+            self.stream.write(self.header + "\n")
+        self.shown = True
+        self.stream.write("\r" + self.line(p, shutil.get_terminal_size((80, 24)).columns))
+        if final:
+            self.stream.write("\n")
         self.stream.flush()
+
+    @staticmethod
+    def line(p: IndexProgress, columns: int) -> str:
+        """One line of at most ``columns - 1`` terminal columns (the last one would wrap on some
+        terminals; CJK characters take two); the bar takes what the numbers leave."""
+        width = max(10, columns - 1)
+        counts = f" {p.done}/{p.total}"
+        details = "  " + _("{rate:5.1f} photos/s  ETA {eta}", rate=p.rate, eta=_fmt_duration(p.eta_s))
+        if p.failed:
+            details += "  " + _("{n} failed", n=p.failed)
+        room = width - len(counts) - _width(details) - 2
+        if room < 10:  # a narrow terminal: counts and what fits of the rest, no bar
+            text = counts.strip() + details
+            while _width(text) > width:
+                text = text[:-1]
+            return text + " " * (width - _width(text))
+        bar_width = min(40, room)
+        filled = int(bar_width * (p.done / p.total if p.total else 1.0))
+        text = f"[{'#' * filled:<{bar_width}}]{counts}{details}"
+        return text + " " * max(0, width - _width(text))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -495,21 +548,22 @@ def cmd_index(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         thumbs=ThumbCache(thumbnail_dir()),
     )
-    print(
+
+    cancel = threading.Event()
+    progress = _ProgressLine(
+        sys.stderr,
         _(
             "Indexing into {library} with {model} ({backend})",
             library=_safe(library_path),
             model=classifier.model,
             backend=classifier.backend,
         ),
-        file=sys.stderr,
     )
-    cancel = threading.Event()
-    progress = _ProgressLine(sys.stderr)
     try:
         summary = indexer.run(args.folders, on_progress=progress, cancel=cancel)
     except KeyboardInterrupt:
-        print(file=sys.stderr)
+        if progress.shown:
+            print(file=sys.stderr)
         _err(_("interrupted; everything tagged so far is saved. Run the same command again to continue."))
         return EXIT_INTERRUPTED
     print(
@@ -556,23 +610,48 @@ def cmd_index(args: argparse.Namespace) -> int:
 # -- search and albums -----------------------------------------------------------------------
 
 
-def _photo_dict(row: PhotoRow) -> dict[str, Any]:
-    return {
+def _photo_dict(row: PhotoRow, threshold: float) -> dict[str, Any]:
+    from resnet_desktop.core.search import caption
+
+    tags, label, confidence = caption(row, threshold)
+    result: dict[str, Any] = {
         "path": row.display_path,
-        "label": row.top_label,
-        "probability": None if row.top_probability is None else _percent(row.top_probability),
-        "taken_at": row.taken_at,
-        "status": row.status,
-        "error": row.error,
+        "tags": list(row.user_tags),  # the person's tags: first, as everywhere
+        "label": label,
+        "probability": None if confidence is None else _percent(confidence),
     }
+    if row.match is not None:
+        result["match"] = {
+            "text": row.match,
+            "kind": "tag" if row.match_confidence is None else "label",
+            "probability": None if row.match_confidence is None else _percent(row.match_confidence),
+        }
+    result.update(taken_at=row.taken_at, status=row.status, error=row.error)
+    return result
 
 
-def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
+def _describe(row: PhotoRow, threshold: float, lang: str) -> str:
+    """The person's tags first, then one model label with its confidence (or why there is none)."""
+    from resnet_desktop.core.names import display_name
+    from resnet_desktop.core.search import caption
+
+    if row.status == "failed":
+        return _("failed: {reason}", reason=translate(row.error or ""))
+    tags, label, confidence = caption(row, threshold)
+    parts = [display_name(t, lang) for t in tags]
+    if label is not None:
+        parts.append(f"{display_name(label, lang)} {_percent(confidence or 0.0):.2f}%")
+    if parts:
+        return ", ".join(parts)
+    return _("no confident label") if row.status == "ok" else _(row.status)
+
+
+def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str, threshold: float) -> None:
     from resnet_desktop.core.names import display_name
 
     lang = current_language()
     if as_json:
-        found = [_photo_dict(r) for r in rows]
+        found = [_photo_dict(r, threshold) for r in rows]
         if lang == "zh":  # "label" stays English, as in classify --json
             found = [d | {"name_zh": display_name(d["label"], "zh") if d["label"] else None} for d in found]
         json.dump(found, sys.stdout, indent=2, ensure_ascii=False)
@@ -582,65 +661,93 @@ def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str) -> None:
         print(empty)
         return
     for row in rows:
-        if row.status == "failed":
-            what = _("failed: {reason}", reason=translate(row.error or ""))
-        elif row.top_label is None:
-            what = _(row.status)
-        else:
-            what = f"{display_name(row.top_label, lang)} {_percent(row.top_probability or 0.0):.2f}%"
-        print(f"{_columns((what, 34))}  {_safe(row.display_path)}")
+        print(f"{_columns((_describe(row, threshold, lang), 34))}  {_safe(row.display_path)}")
     print(ngettext("{n} photo", "{n} photos", len(rows)))
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    if not 0.0 <= args.min_confidence <= 1.0:
+def _threshold(args: argparse.Namespace) -> float:
+    from resnet_desktop.core.search import default_threshold
+
+    value = getattr(args, "min_confidence", None)
+    if value is None:
+        return default_threshold()
+    if not 0.0 <= value <= 1.0:
         raise CliError(_("--min-confidence is a probability between 0 and 1 (e.g. 0.3)"))
+    return value
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from resnet_desktop.core import search
+
+    threshold = _threshold(args)
+    text = " ".join(args.terms)
     library = _open_library(args)
     try:
-        rows = library.photos(
-            search=" ".join(args.terms), min_confidence=args.min_confidence, limit=args.limit
-        )
-    except ValueError as exc:
+        rows = search.search(library, text, min_confidence=threshold, limit=args.limit)
+        nearest = [] if rows else search.suggestions(text, library)
+    except ValueError as exc:  # a search too large to run
         raise CliError(str(exc)) from None
     finally:
         library.close()
-    _print_photos(rows, args.json, _("No photos match."))
+    empty = _(
+        "No photos match {text!r} (labels at {percent} or more, categories, your tags).",
+        text=text,
+        percent=f"{threshold:.0%}",
+    )
+    if nearest:
+        lang = current_language()
+        from resnet_desktop.core.names import display_name
+
+        empty += " " + _("Nearest labels: {labels}", labels=", ".join(display_name(w, lang) for w in nearest))
+    if not rows and not args.json:
+        print(empty)
+        return EXIT_OK
+    _print_photos(rows, args.json, empty, threshold)
     return EXIT_OK
 
 
 def cmd_albums(args: argparse.Namespace) -> int:
-    from resnet_desktop.core.albums import BUILTIN_ALBUMS
+    from resnet_desktop.core.albums import BUILTIN_ALBUMS, automatic_albums
 
     action = args.albums_command or "list"
+    threshold = _threshold(args)
     library = _open_library(args, must_exist=action != "create")
     try:
         if action == "list":
-            print(_columns((_("Album"), 28), (_("Kind"), 8), (_("Photos"), -7)))
+            print(_columns((_("Album"), 28), (_("Kind"), 10), (_("Photos"), -7)))
             for name, rule in BUILTIN_ALBUMS.items():
-                print(_columns((name, 28), (_("built-in"), 8), (str(library.count(rule=rule)), -7)))
+                print(_columns((name, 28), (_("built-in"), 10), (str(library.count(rule=rule)), -7)))
+            # the same automatic albums as the window's sidebar, at the same threshold
+            lang = current_language()
+            from resnet_desktop.core.names import display_name
+
+            for auto in automatic_albums(library, threshold):
+                print(
+                    _columns((display_name(auto.name, lang), 28), (_(auto.kind), 10), (str(auto.count), -7))
+                )
             for album in library.albums():
                 try:
                     count = str(library.count(rule=_album_rule(album)))
                 except ValueError:
                     count = "?"  # its rule cannot run; `albums show` says why
-                print(_columns((album.name, 28), (_(album.kind), 8), (count, -7)))
+                print(_columns((album.name, 28), (_(album.kind), 10), (count, -7)))
         elif action == "show":
-            if args.name in BUILTIN_ALBUMS:
-                rows = library.photos(rule=BUILTIN_ALBUMS[args.name], limit=args.limit)
-            elif library.album(args.name) is None:
-                raise CliError(_("no album named {name!r}; see `resnet-desktop albums list`", name=args.name))
-            else:
-                try:
-                    rows = library.album_photos(args.name, limit=args.limit)
-                except ValueError as exc:
-                    raise CliError(
-                        f"album {args.name!r} cannot be shown: {exc}; delete it and create it again"
-                    ) from None
-            _print_photos(rows, args.json, _("This album is empty."))
+            try:
+                rows = _album_rows(library, args.name, threshold)
+            except ValueError as exc:
+                raise CliError(
+                    f"album {args.name!r} cannot be shown: {exc}; delete it and create it again"
+                ) from None
+            if args.limit is not None:
+                rows = rows[: args.limit]
+            _print_photos(rows, args.json, _("This album is empty."), threshold)
         elif action == "create":
             rule = _read_rule(args)
             if args.name in BUILTIN_ALBUMS or library.album(args.name) is not None:
                 raise CliError(_("an album named {name!r} exists already", name=args.name))
+            if rule is not None and (rule.get("labels_any") or rule.get("labels_all")):
+                # like the window's editor: a new smart album starts at the person's threshold
+                rule.setdefault("min_confidence", threshold)
             try:
                 library.create_album(args.name, rule)
             except ValueError as exc:
@@ -661,6 +768,11 @@ def cmd_albums(args: argparse.Namespace) -> int:
                     name=args.name,
                 )
             print(created)
+            if rule is not None and "min_confidence" in rule:
+                print(
+                    "  "
+                    + _("labels count from {percent} confidence", percent=f"{rule['min_confidence']:.0%}")
+                )
         elif action == "delete":
             if library.album(args.name) is None:
                 raise CliError(_("no saved album named {name!r}", name=args.name))
@@ -673,6 +785,20 @@ def cmd_albums(args: argparse.Namespace) -> int:
 
 def _album_rule(album: Any) -> dict[str, Any]:
     return {"album": album.name} if album.kind == "manual" else (album.rule or {})
+
+
+def _album_rows(library: Library, name: str, threshold: float) -> list[PhotoRow]:
+    """A built-in, saved or automatic album by name (automatic ones case-insensitively: "cats")."""
+    from resnet_desktop.core.albums import BUILTIN_ALBUMS, automatic_albums
+
+    if name in BUILTIN_ALBUMS:
+        return library.photos(rule=BUILTIN_ALBUMS[name])
+    if library.album(name) is not None:
+        return library.album_photos(name)
+    for auto in automatic_albums(library, threshold, top_labels=1000):
+        if auto.name.lower() == name.strip().lower():
+            return library.photos(rule=auto.rule)
+    raise CliError(_("no album named {name!r}; see `resnet-desktop albums list`", name=name))
 
 
 def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
@@ -713,6 +839,18 @@ def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
+    # The changes take the rest of the line (so "-label" is not an option); --library may be there too.
+    changes = list(args.changes)
+    for i, change in enumerate(changes):
+        if change == "--library" and i + 1 < len(changes):
+            args.library = changes[i + 1]
+            del changes[i : i + 2]
+            break
+        if change.startswith("--library="):
+            args.library = change.split("=", 1)[1]
+            del changes[i]
+            break
+    args.changes = changes
     add = [c[1:].strip() for c in args.changes if c.startswith("+") and c[1:].strip()]
     remove = [c[1:].strip() for c in args.changes if c.startswith("-") and c[1:].strip()]
     odd = [c for c in args.changes if c[:1] not in ("+", "-") or not c[1:].strip()]
@@ -731,9 +869,17 @@ def cmd_tag(args: argparse.Namespace) -> int:
         if add or remove:
             with library.transaction():
                 library.set_user_tags(row.id, add=add, remove=remove)
-        for tag in library.tags(row.id):
-            confidence = "" if tag.confidence is None else f" {_percent(tag.confidence):.2f}%"
-            print(_columns((display_name(tag.tag, lang), 30), (_(tag.source) + confidence, 0)))
+        # The person's tags first; then the model's labels that reach the threshold.
+        threshold = _threshold(args)
+        tags = library.tags(row.id)
+        from resnet_desktop.core.names import display_name
+
+        lang = current_language()
+        for tag in [t for t in tags if t.source == "user"]:
+            print(_columns((display_name(tag.tag, lang), 30), (_("yours"), 0)))
+        for tag in [t for t in tags if t.source != "user" and (t.confidence or 0.0) >= threshold]:
+            percent = f"{_percent(tag.confidence or 0.0):.2f}%"
+            print(_columns((display_name(tag.tag, lang), 30), (_("label {percent}", percent=percent), 0)))
     finally:
         library.close()
     return EXIT_OK

@@ -188,7 +188,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
     if not groups:
         print(ngettext("No duplicates among {n} photo.", "No duplicates among {n} photos.", total))
         return cli.EXIT_OK
-    keep = _("keep")
+    keep, same = _("keep"), _("same")
     for g in groups:
         why = ", ".join(translate(r) for r in g.keep_reasons)
         n, kind, path = len(g.members), _(KIND_TITLES[g.kind]), g.keep.photo.display_path
@@ -204,6 +204,8 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         )
         for i, m in enumerate(g.members):
             mark = keep.ljust(5) if i == 0 else f"{m.distance:5.3f}"
+            if i and m.photo.content_hash and m.photo.content_hash == g.keep.photo.content_hash:
+                mark = same.ljust(5)  # a byte-identical copy of the kept photo
             print(f"  {mark}  {m.photo.display_path}")
     counts = {k: sum(g.kind == k for g in groups) for k in duplicates.KINDS}
     summary = {

@@ -11,7 +11,9 @@ Every file gets a *content* id (the photo it shows: edits share their original's
 * similar same scene, different content: the two motorcycle stereo views (a step apart) and
           "bursts" cut from one large photo with the frame moved by 15% between shots;
 * anything else is different, including the hard ones: photos of the same kind of thing
-  (two portraits, three ground textures, two halves of one star field, two cells of a slide).
+  (two portraits, three ground textures, two halves of one star field, two cells of a slide),
+  and flat, featureless photos (:func:`flat_photos`: two nearly blank document scans, two blue
+  skies, two black frames) whose 32x32 fingerprints are all smooth shading.
 """
 
 from __future__ import annotations
@@ -73,6 +75,52 @@ def _window(img: Image.Image, x0: float, y0: float, size: float) -> Image.Image:
     return img.crop((int(x0 * w), int(y0 * h), int((x0 + size) * w), int((y0 + size) * h)))
 
 
+def flat_photos(folder: Path) -> list[Item]:
+    """Featureless photos, drawn here (no wheel has any): different photos whose fingerprints are
+    nothing but smooth shading, as real ones are (scanner light fall-off, a sky's gradient, a
+    lens's vignetting), plus a re-saved copy of one scan (a near copy that must still be found).
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(13)
+    h, w = 480, 640
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cx, cy = (xx - w / 2) / (w / 2), (yy - h / 2) / (h / 2)
+    items: list[Item] = []
+
+    def save(name: str, rgb: np.ndarray, content: str, **kw: object) -> Image.Image:
+        img = Image.fromarray(np.clip(rgb + rng.normal(0, 2.0, rgb.shape), 0, 255).astype(np.uint8))
+        img.save(folder / name, **kw)
+        items.append(Item(folder / name, content, content))
+        return img
+
+    def grey(a: np.ndarray) -> np.ndarray:
+        return np.repeat(a[:, :, None], 3, axis=2)
+
+    # nearly blank pages (the back of a sheet): white paper, the scanner's light falling off
+    # to one side, a page number at the foot of one
+    for name, falloff, number in (("scan-a", 9.0, False), ("scan-b", 6.0, True)):
+        page = 247 - falloff * (cx + 1) / 2 - 3 * cy**2
+        if number:
+            page[440:452, 312:328] = 90
+        img = save(f"{name}.png", grey(page), name)
+        if name == "scan-a":  # scanned again as a JPEG: the same page
+            img.save(folder / "scan-a-resaved.jpg", quality=80)
+            items.append(Item(folder / "scan-a-resaved.jpg", name, name))
+    # two clear skies: lighter towards the horizon
+    skies = (("sky-a", (70, 130, 210), (170, 205, 240)), ("sky-b", (40, 100, 190), (150, 190, 235)))
+    for name, top, bottom in skies:
+        t = (yy / h)[:, :, None]
+        img = save(f"{name}.jpg", (1 - t) * np.array(top) + t * np.array(bottom), name, quality=90)
+        if name == "sky-a":  # the same sky at half size
+            img.resize((w // 2, h // 2), Image.LANCZOS).save(folder / "sky-a-half.png")
+            items.append(Item(folder / "sky-a-half.png", name, name))
+    # two black frames (lens cap on): a little vignetting and sensor noise
+    for name, level in (("black-a", 10.0), ("black-b", 14.0)):
+        save(f"{name}.jpg", grey(level - 6 * (cx**2 + cy**2)), name, quality=90)
+    return items
+
+
 def build(folder: Path, *, quick: bool = False) -> list[Item]:
     """Write the set into ``folder``; returns every file with its labels."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +178,10 @@ def build(folder: Path, *, quick: bool = False) -> list[Item]:
         path = folder / f"{stem}.jpg"
         _rgb(source(name)).save(path, quality=90)
         add(path, stem)
+        if name == ALONE[0]:  # a plain copy and nothing else: a group of exact copies alone
+            shutil.copy(path, folder / f"{stem}-copy.jpg")
+            add(folder / f"{stem}-copy.jpg", stem)
+    items.extend(flat_photos(folder))
     return items
 
 
@@ -140,3 +192,18 @@ def truth(a: Item, b: Item) -> str:
     if a.scene == b.scene:
         return "similar"
     return "different"
+
+
+def found_kinds(groups) -> dict[tuple[str, str], str]:
+    """What core.duplicates said of each pair of paths (sorted) that share a group: the group's
+    kind, except that two byte-identical members (same content hash) of any group are exact.
+    A pair in a near group and a similar group is near."""
+    rank = {"exact": 0, "near": 1, "similar": 2}
+    found: dict[tuple[str, str], str] = {}
+    for g in groups:
+        photos = sorted((m.photo for m in g.members), key=lambda p: p.path)
+        for a, b in itertools.combinations(photos, 2):
+            kind = "exact" if a.content_hash and a.content_hash == b.content_hash else g.kind
+            if rank[kind] < rank.get(found.get((a.path, b.path), ""), 9):
+                found[(a.path, b.path)] = kind
+    return found

@@ -60,3 +60,29 @@ def test_importing_the_whole_core_loads_neither_qt_nor_torch():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CORE.parents[1])
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_library_touches_its_database():
+    """SQL lives in core/library.py: nothing else reaches into a Library's connection (``_db``)
+    or calls its private methods (``library._refresh_derived``...); they use its public ones."""
+    library_py = CORE / "library.py"
+    tree = ast.parse(library_py.read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Library")
+    private = {"_db"} | {
+        n.name
+        for n in cls.body
+        if isinstance(n, ast.FunctionDef) and n.name.startswith("_") and not n.name.startswith("__")
+    }
+    offenders = []
+    for path in sorted(CORE.parent.rglob("*.py")):
+        if path == library_py:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Attribute) or node.attr not in private:
+                continue
+            owner = (
+                node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
+            )
+            if node.attr == "_db" or "lib" in owner.lower():  # library, lib, self.library...
+                offenders.append(f"{path.relative_to(CORE.parents[1])}:{node.lineno} .{node.attr}")
+    assert offenders == []

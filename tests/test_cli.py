@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import sqlite3
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -153,53 +148,6 @@ def test_models_lists_where_weights_are(capsys):
 def test_search_without_library_says_what_to_do(capsys, tmp_path):
     code, _, err = cli(capsys, "--library", tmp_path / "none.sqlite3", "search", "cat")
     assert code == 2 and "resnet-desktop index" in err
-
-
-def test_ctrl_c_during_index_keeps_the_library_consistent(tmp_path):
-    folder = tmp_path / "many"
-    for i in range(80):
-        make_photo(folder / f"p{i:03d}.jpg", (200, 40 + i, 40), size=(800, 600))
-    lib = tmp_path / "lib.sqlite3"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    cmd = [
-        sys.executable,
-        "-m",
-        "resnet_desktop",
-        "--library",
-        str(lib),
-        "index",
-        str(folder),
-        "--batch-size",
-        "4",
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def ok_count() -> int:
-        if not lib.exists():
-            return 0
-        try:
-            with sqlite3.connect(f"file:{lib}?mode=ro", uri=True, timeout=5) as db:
-                return db.execute("SELECT count(*) FROM photos WHERE status = 'ok'").fetchone()[0]
-        except sqlite3.OperationalError:
-            return 0
-
-    deadline = time.monotonic() + 120
-    while ok_count() < 8 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "Run the same command again" in err and "Traceback" not in err
-
-    with sqlite3.connect(lib) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        done_before = db.execute("SELECT count(*) FROM photos WHERE status = 'ok'").fetchone()[0]
-    assert 8 <= done_before < 80
-
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert f"Indexed {80 - done_before}, unchanged {done_before}" in result.stdout
 
 
 def test_opening_the_app_without_a_display_explains_instead_of_crashing(capsys, monkeypatch):

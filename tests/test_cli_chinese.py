@@ -25,6 +25,7 @@ TERMINAL = (
     REPO / "resnet_desktop" / "serve.py",
     REPO / "resnet_desktop" / "cli_xmp.py",
     REPO / "resnet_desktop" / "cli_similar.py",
+    REPO / "resnet_desktop" / "cli_teach.py",
 )
 
 
@@ -107,8 +108,9 @@ def test_search_json_keeps_the_english_label(library):
 def test_search_animals_and_nothing(library):
     done = run("--library", library, "search", "动物")
     assert done.stdout.splitlines()[-1] == "1 张照片" and "虎斑猫" in done.stdout
-    assert run("--library", library, "search", "汽车").stdout.strip() == "没有符合的照片。"
-    assert run("--library", library, "search", "car", lang="C").stdout.strip() == "No photos match."
+    # an empty result says what was searched (issue 10), in the reader's language
+    assert run("--library", library, "search", "汽车").stdout.startswith("没有与 '汽车' 匹配的照片")
+    assert run("--library", library, "search", "car", lang="C").stdout.startswith("No photos match 'car'")
 
 
 def test_errors_are_one_chinese_line(library):

@@ -75,7 +75,11 @@ def test_duplicates_json_groups_and_tiers(home):
     assert done.returncode == 0, done.stderr
     groups = json.loads(done.stdout)
     kinds = [g["kind"] for g in groups]
-    assert "similar" not in kinds and kinds.count("exact") == 3 and kinds.count("near") == 3
+    # a byte copy with no edit (brick) is an exact group; a photo with a byte copy and edits is
+    # one near group holding them all; a blank scan and a sky have a real copy each
+    assert "similar" not in kinds and kinds.count("exact") == 1 and kinds.count("near") == 5
+    listed = [p["path"] for g in groups for p in g["photos"]]
+    assert len(listed) == len(set(listed))  # each photo in one group
     near = {frozenset(Path(p["path"]).name for p in g["photos"]) for g in groups if g["kind"] == "near"}
     coffee = {n for n in os.listdir(home["folder"]) if n.startswith("coffee")}
     assert frozenset(coffee) in near  # the 5% crop at quality 55 and the EXIF turn included
@@ -93,12 +97,20 @@ def test_duplicates_json_groups_and_tiers(home):
 def test_duplicates_text_says_what_to_keep_and_why(home):
     done = run(home, "duplicates")
     assert done.returncode == 0
-    assert "near copies (7 photos); keep " in done.stdout and "3 exact groups, 3 near groups" in done.stdout
+    assert "near copies (7 photos); keep " in done.stdout and "1 exact group, 5 near groups" in done.stdout
+    # in a near group, the byte copy of the kept photo is marked as the same file
+    lines = done.stdout.splitlines()
+    kept = next(ln for ln in lines if ln.startswith("near copies") and "/coffee" in ln).split("keep ")[1]
+    twin = str(
+        home["folder"]
+        / ("coffee.png" if kept.startswith(str(home["folder"] / "coffee-copy")) else "coffee-copy.png")
+    )
+    assert f"  same   {twin}" in lines
     # in the reader's language: the same groups, in Chinese
     env = {k: v for k, v in home["env"].items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
     chinese = run(home, "duplicates", env=dict(env, LANG="zh_CN.UTF-8"))
     assert chinese.returncode == 0
-    assert "近似副本（7 张照片）；保留 " in chinese.stdout and "3 组完全相同, 3 组近似" in chinese.stdout
+    assert "近似副本（7 张照片）；保留 " in chinese.stdout and "1 组完全相同, 5 组近似" in chinese.stdout
 
 
 def test_bad_input_gets_one_line(home, tmp_path):

@@ -33,21 +33,11 @@ def labelled(tmp_path_factory):
     return items, library
 
 
-def _pairs_by_kind(groups) -> dict[tuple[str, str], str]:
-    order = {k: i for i, k in enumerate(duplicates.KINDS)}
-    found: dict[tuple[str, str], str] = {}
-    for g in groups:
-        for a, b in itertools.combinations(sorted(m.photo.path for m in g.members), 2):
-            if order[g.kind] < order.get(found.get((a, b), ""), 9):
-                found[(a, b)] = g.kind
-    return found
-
-
 def test_tiers_on_the_labelled_set(labelled):
     items, library = labelled
     with Library(library) as lib:
         groups = duplicates.find_groups(lib, include_similar=True)
-    found = _pairs_by_kind(groups)
+    found = dupset.found_kinds(groups)
     by_path = {str(i.path): i for i in items}
     wrong = []
     for a, b in itertools.combinations(sorted(by_path), 2):
@@ -56,9 +46,30 @@ def test_tiers_on_the_labelled_set(labelled):
         if truth != got:
             wrong.append(f"{Path(a).name} ~ {Path(b).name}: {truth}, found {got}")
     # every edit (5% crop at quality 55, EXIF turn, half size...) is found as near, every burst
-    # as similar, and the other corner of the same star field is in no group
+    # as similar, and the other corner of the same star field is in no group; blank scans,
+    # skies and black frames are nobody's copy but their own copies
     assert wrong == []
     assert {g.kind for g in groups} == {"exact", "near", "similar"}
+
+
+def test_each_photo_is_in_one_group_of_copies(labelled):
+    _, library = labelled
+    with Library(library) as lib:
+        groups = duplicates.find_groups(lib)
+    seen = [m.photo.name for g in groups for m in g.members]
+    assert sorted(seen) == sorted(set(seen))  # nobody twice
+    by_name = {m.photo.name: g for g in groups for m in g.members}
+    # chelsea.png has a byte copy and edited copies: one near group holds them all, and the
+    # byte copy is 0 from the original (whichever of the two is kept)
+    chelsea = by_name["chelsea.png"]
+    assert chelsea.kind == "near" and by_name["chelsea-copy.png"] is chelsea
+    assert {"chelsea-resaved.jpg", "chelsea-crop5-q55.jpg", "chelsea-rotated.jpg"} <= _names(chelsea)
+    twins = {m.photo.name: m.distance for m in chelsea.members if m.photo.name.startswith("chelsea")}
+    if chelsea.keep.photo.name in ("chelsea.png", "chelsea-copy.png"):
+        assert {twins["chelsea.png"], twins["chelsea-copy.png"]} == {0.0}
+    # a byte copy with no edited copy stays an exact group of its own
+    brick = by_name["brick.jpg"]
+    assert brick.kind == "exact" and _names(brick) == {"brick.jpg", "brick-copy.jpg"}
 
 
 def test_without_similar_only_copies_are_grouped(labelled):
@@ -231,3 +242,32 @@ def test_photos_tagged_before_fingerprints_get_them_when_needed(tmp_path, real_p
         assert [(p.done, p.total) for p in progress if p.stage == "fingerprints"] == [(3, 3)]
         assert lib._db.execute("SELECT count(*) FROM fingerprints").fetchone()[0] == 3
     assert [sorted(m.photo.name for m in g.members) for g in groups] == [["coffee-small.jpg", "coffee.png"]]
+
+
+def test_featureless_photos_are_not_near_copies_of_each_other(tmp_path):
+    """Blank scans, clear skies and black frames have fingerprints of smooth shading only, which
+    correlate with any other smooth shading; only their real copies are grouped."""
+    folder = tmp_path / "flat"
+    folder.mkdir()
+    dupset.flat_photos(folder)
+    library = tmp_path / "lib.sqlite3"
+    Indexer(library, lambda: ColourClassifier()).run([folder])
+    with Library(library) as lib:
+        groups = duplicates.find_groups(lib, include_similar=True)
+    assert sorted((g.kind, sorted(_names(g))) for g in groups) == [
+        ("near", ["scan-a-resaved.jpg", "scan-a.png"]),
+        ("near", ["sky-a-half.png", "sky-a.jpg"]),
+    ]
+
+
+def test_a_flat_fingerprint_needs_the_same_grey_levels():
+    ramp = np.tile(np.linspace(120, 200, 32), (32, 1)).astype(np.uint8)
+    brighter = np.clip(ramp.astype(int) + 12, 0, 255).astype(np.uint8)
+    assert duplicates.detail(np.stack([ramp]))[0] < duplicates.FLAT_DETAIL
+    # the correlation alone calls them the same (it ignores level and contrast)...
+    assert duplicates.spatial_similarity(ramp, brighter)[0] > 0.99
+    # ...the flat test does not, but accepts the same ramp turned a quarter
+    assert not duplicates.flat_match(ramp, brighter)
+    assert duplicates.flat_match(ramp, np.rot90(ramp))
+    photo = np.random.default_rng(0).integers(0, 255, (32, 32)).astype(np.uint8)
+    assert duplicates.detail(np.stack([photo]))[0] > 7

@@ -9,17 +9,17 @@ a term matches an ImageNet label containing it as a whole word ("cat" -> "Persia
 category named by it ("dog" -> all 118 breeds), or a tag the user added. Chinese words match
 the Chinese names the same way (core.names: 咖啡 -> espresso, 动物 -> Animals). Terms are resolved to
 class indices in Python first, so the database only ever looks up integers in an index.
-A label the user removed from a photo never matches that photo.
+A label the user removed from a photo never matches that photo. A label a person taught
+(core.teach) also matches the photos it is suggested for: they are suggested, not confirmed.
 """
 
 from __future__ import annotations
 
-import functools
-import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from resnet_desktop.core import categories, models, names
+from resnet_desktop.core import names, search
 from resnet_desktop.core.library import STATUSES
 
 RECENT_DAYS = 30
@@ -56,30 +56,13 @@ BUILTIN_ALBUMS: dict[str, dict] = {
 _REMOVED = "p.hidden = 0"
 
 
-@functools.lru_cache(maxsize=1)
 def _class_names() -> tuple[str, ...]:
-    return tuple(models.class_names())
+    return search.class_names()
 
 
-@functools.lru_cache(maxsize=4096)
 def term_classes(term: str) -> frozenset[int]:
-    """Class indices a search word stands for: labels containing it, plus its categories."""
-    needle = term.strip().lower()
-    if not needle:
-        return frozenset()
-    lowered = [n.lower() for n in _class_names()]
-    candidates = [needle]
-    if len(needle) > 3 and needle.endswith("s"):
-        candidates.append(needle[:-1])  # "tigers" -> "tiger"
-    found: set[int] = set()
-    for word in candidates:
-        whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
-        found = {i for i, n in enumerate(lowered) if whole.search(n)}
-        if found:
-            break
-    if not found:
-        found = {i for i, n in enumerate(lowered) if needle in n}
-    return frozenset(found | categories.classes_for_term(needle) | names.zh_term_classes(needle))
+    """Class indices a search word stands for (core.search.expand_term decides)."""
+    return search.expand_term(term)
 
 
 def _like(text: str) -> str:
@@ -89,9 +72,6 @@ def _like(text: str) -> str:
 def term_condition(term: str, min_confidence: float = 0.0) -> tuple[str, list]:
     """SQL over ``ph`` true when the photo matches one search term (see module docstring)."""
     classes = term_classes(term)
-    # a person's tag named like a matched class, in English or in Chinese ("espresso", "浓缩咖啡")
-    known = [i for i in classes if i < len(_class_names())]
-    labels = sorted({_class_names()[i] for i in known} | {names.class_name_zh(i) for i in known})
     parts: list[str] = []
     params: list[Any] = []
     if classes:
@@ -101,13 +81,30 @@ def term_condition(term: str, min_confidence: float = 0.0) -> tuple[str, list]:
             f"AND p.probability >= ? AND {_REMOVED})"
         )
         params.append(float(min_confidence))
-    user = "t.tag LIKE ? ESCAPE '\\'"
-    params_user: list[Any] = [_like(term.strip())]
-    if labels:
-        user += f" OR t.tag IN ({','.join('?' * len(labels))})"
-        params_user += labels
+    user, params_user = tag_condition(term)
     parts.append(f"ph.id IN (SELECT t.photo_id FROM tags t WHERE t.state = 'added' AND ({user}))")
-    return " OR ".join(parts), params + params_user
+    # a taught label's open suggestions (core.teach) match it too, unless the person decided
+    parts.append(
+        "ph.id IN (SELECT s.photo_id FROM suggestions s WHERE s.state = 'open' AND s.label = ? "
+        "AND s.probability >= ? AND NOT EXISTS (SELECT 1 FROM tags t2 WHERE t2.photo_id = s.photo_id "
+        "AND t2.tag = s.label AND t2.state = 'removed'))"
+    )
+    return " OR ".join(parts), params + params_user + [term.strip(), float(min_confidence)]
+
+
+def tag_condition(term: str) -> tuple[str, list]:
+    """SQL over ``tags t`` true when a person's tag matches the term: it contains the word,
+    or it names one of the labels the word stands for."""
+    classes = term_classes(term)
+    # a person's tag named like a matched class, in English or in Chinese ("espresso", "浓缩咖啡")
+    known = [i for i in classes if i < len(_class_names())]
+    labels = sorted({_class_names()[i] for i in known} | {names.class_name_zh(i) for i in known})
+    sql = "t.tag LIKE ? ESCAPE '\\'"
+    params: list[Any] = [_like(term.strip())]
+    if labels:
+        sql += f" OR t.tag IN ({','.join('?' * len(labels))})"
+        params += labels
+    return sql, params
 
 
 def _fail(key: str, value: Any) -> ValueError:
@@ -264,3 +261,42 @@ def folder_condition(folder: Any) -> tuple[str, list]:
     below = base if base.endswith(sep) else base + sep
     upper = below[:-1] + bytes([below[-1] + 1])
     return "ph.folder = ? OR (ph.folder >= ? AND ph.folder < ?)", [base, below, upper]
+
+
+@dataclass(frozen=True)
+class AutoAlbum:
+    """An automatic album, as the window's sidebar and `albums list` show it."""
+
+    name: str  # a category ("Cats") or a label ("tabby")
+    kind: str  # "category" | "label"
+    rule: dict
+    count: int
+
+
+def automatic_albums(library: Any, min_confidence: float, top_labels: int = 8) -> list[AutoAlbum]:
+    """Categories that hold photos (exact counts: a photo with two dog labels counts once), then
+    the most frequent labels, all at the person's confidence threshold.
+
+    The cheap label tally decides which categories can be non-empty, so only those are counted.
+    """
+    from resnet_desktop.core import categories
+
+    label_counts = library.label_counts(limit=1000, min_confidence=min_confidence)
+    index_of = {name: i for i, name in enumerate(_class_names())}
+    present = {index_of[label] for label, _n in label_counts if label in index_of}
+    result = []
+    for category in categories.category_names():
+        if not present & categories.classes_in(category):
+            continue
+        rule: dict = {"labels_any": [category]}
+        if min_confidence:
+            rule["min_confidence"] = min_confidence
+        count = library.count(rule=rule)
+        if count:
+            result.append(AutoAlbum(category, "category", rule, count))
+    for label, count in label_counts[:top_labels]:
+        rule = {"labels_any": [label]}
+        if min_confidence:
+            rule["min_confidence"] = min_confidence
+        result.append(AutoAlbum(label, "label", rule, count))
+    return result

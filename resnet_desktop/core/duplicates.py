@@ -7,12 +7,21 @@
               to 32x32 grey levels whatever its shape, and two photos are near copies when the
               normalised cross-correlation of their fingerprints, at the best of the four
               quarter turns, is at least :data:`NEAR_SPATIAL`, and their embeddings (when both
-              have one) do not disagree completely (:data:`NEAR_MIN_COSINE`).
+              have one) do not disagree completely (:data:`NEAR_MIN_COSINE`). Featureless
+              photos (a blank scan, a clear sky, a black frame: a fingerprint that is only
+              smooth shading, :func:`detail` < :data:`FLAT_DETAIL`) correlate with any other
+              smooth shading, so they must also match grey level for grey level
+              (:func:`flat_match`).
 * ``similar`` different shots of one moment (a burst, two views a step apart): embeddings at
               least :data:`SIMILAR_COSINE` alike *and* fingerprints that line up once one is
               shifted by up to a quarter of the frame (:data:`SIMILAR_SPATIAL`), so photos of
               the same kind of thing from elsewhere (another patch of sky, another cat) are
               left out.
+
+A photo is in one exact-or-near group: byte-identical copies are one member of the near-copy
+search (one fingerprint per content). A set of copies is ``exact`` when all its photos have the
+same bytes, ``near`` when an edited copy is among them; its byte-identical members then show a
+distance of 0. One group per picture, so "keep this one, trash the others" covers every copy.
 
 Why: a pooled embedding puts an edited copy (a 5% crop at JPEG quality 55, or a copy turned by
 EXIF) further apart than two different shots of one scene; the fingerprints separate them by a
@@ -59,6 +68,12 @@ SIMILAR_COSINE = 0.72
 #: >= 0.88; other parts of the same photo <= 0.61)
 SIMILAR_SPATIAL = 0.75
 SIMILAR_MAX_SHIFT = 8  # of 32 px
+#: featureless photos: a fingerprint with less :func:`detail` than this (grey levels) is only
+#: smooth shading (labelled set: blank scans, skies, black frames <= 1.9; photos >= 7.2)...
+FLAT_DETAIL = 3.0
+#: ...and is a near copy only of a fingerprint this close, mean grey levels (re-saved or
+#: resized copies <= 0.2; two black frames a little differently exposed 3.9)
+FLAT_MAX_DIFF = 2.0
 #: fingerprints compared in the candidate search (the exact check uses all 32x32)
 _COARSE_SIDE = 8
 _EXACT_LIMIT = 6000  # up to this many vectors, one cell: the search is exact
@@ -66,6 +81,10 @@ _EXACT_LIMIT = 6000  # up to this many vectors, one cell: the search is exact
 
 class DuplicatesError(Exception):
     """A clear, one-line reason why a question cannot be answered (no embedding, no photo...)."""
+
+
+class Cancelled(DuplicatesError):
+    """The search was cancelled (its ``cancel`` event was set) before it finished."""
 
 
 # --------------------------------------------------------------------------- fingerprints
@@ -92,10 +111,7 @@ def fingerprint(image: Image.Image) -> tuple[bytes, float]:
 
 
 def store_fingerprint(library: Library, content_hash: str, data: bytes, sharpness: float) -> None:
-    library._db.execute(
-        "INSERT OR REPLACE INTO fingerprints (content_hash, kind, data, sharpness) VALUES (?, ?, ?, ?)",
-        (content_hash, FINGERPRINT_KIND, data, float(sharpness)),
-    )
+    library.store_fingerprint(content_hash, FINGERPRINT_KIND, data, sharpness)
 
 
 def _fingerprint_of_row(row: PhotoRow, thumbs: ThumbCache | None) -> tuple[bytes, float] | None:
@@ -138,11 +154,7 @@ def ensure_fingerprints(
 ) -> int:
     """Compute the fingerprints photos lack (normally made when they are tagged); returns how
     many were made. Unreadable photos are skipped (they simply are nobody's near copy)."""
-    rows = library._db.execute(
-        "SELECT p.id FROM photos p WHERE p.status = 'ok' AND p.content_hash IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM fingerprints f WHERE f.content_hash = p.content_hash)"
-    ).fetchall()
-    todo = [r[0] for r in rows]
+    todo = library.ids_without_fingerprint()
     made: list[tuple[str, tuple[bytes, float]]] = []
     written = 0
 
@@ -172,31 +184,75 @@ def ensure_fingerprints(
     return written
 
 
-def _load_fingerprints(library: Library) -> tuple[np.ndarray, np.ndarray, dict[int, float]]:
-    """(photo ids, 32x32 uint8 fingerprints, sharpness by photo id) of every photo not missing.
+@dataclass
+class _Fingerprints:
+    """Fingerprints of every photo not missing, one per *content*: byte-identical copies share
+    one row, so near-copy detection sees an exact-copy set as one member."""
 
-    Filled row by row into one preallocated array: no list of 100,000 blobs held at once.
-    """
-    where = (
-        "FROM photos p JOIN fingerprints f ON f.content_hash = p.content_hash "
-        "WHERE p.status != 'missing' AND f.kind = ?"
-    )
-    n = library._db.execute(f"SELECT count(*) {where}", (FINGERPRINT_KIND,)).fetchone()[0]
+    photo_ids: np.ndarray  # (n,) int64, ascending
+    rows: np.ndarray  # (n,) row in ``grids`` of each photo
+    grids: np.ndarray  # (m, 32, 32) uint8, one per distinct content
+    owners: np.ndarray  # (m,) the first photo id of each content (its representative)
+    sharpness: dict[int, float]  # by photo id
+
+
+def _load_fingerprints(library: Library) -> _Fingerprints:
+    """Filled row by row into one preallocated array: no list of 100,000 blobs held at once."""
+    n = library.fingerprint_count(FINGERPRINT_KIND)
     side = FINGERPRINT_SIDE
-    ids = np.zeros(n, dtype=np.int64)
+    photo_ids = np.zeros(n, dtype=np.int64)
+    rows = np.zeros(n, dtype=np.int64)
     grids = np.zeros((n, side, side), dtype=np.uint8)
+    owners = np.zeros(n, dtype=np.int64)
+    row_of_hash: dict[str, int] = {}
     sharpness: dict[int, float] = {}
     i = 0
-    for photo_id, data, sharp in library._db.execute(
-        f"SELECT p.id, f.data, f.sharpness {where} ORDER BY p.id", (FINGERPRINT_KIND,)
-    ):
+    for photo_id, content_hash, data, sharp in library.iter_fingerprints(FINGERPRINT_KIND):
         if i >= n or len(data) != side * side:
             continue
-        ids[i] = photo_id
-        grids[i] = np.frombuffer(data, dtype=np.uint8).reshape(side, side)
+        row = row_of_hash.get(content_hash)
+        if row is None:
+            row = row_of_hash[content_hash] = len(row_of_hash)
+            grids[row] = np.frombuffer(data, dtype=np.uint8).reshape(side, side)
+            owners[row] = photo_id
+        photo_ids[i], rows[i] = photo_id, row
         sharpness[photo_id] = sharp or 0.0
         i += 1
-    return ids[:i], grids[:i], sharpness
+    m = len(row_of_hash)
+    # views, not copies: the unused tail (1 KB per byte-identical copy) is cheaper than a second array
+    return _Fingerprints(photo_ids[:i], rows[:i], grids[:m], owners[:m], sharpness)
+
+
+def _quadratic_basis(side: int = FINGERPRINT_SIDE) -> np.ndarray:
+    """Orthonormal basis (side*side, 6) of smooth shading: 1, x, y, x^2, y^2, xy."""
+    yy, xx = np.mgrid[0:side, 0:side].astype(np.float64)
+    x, y = (xx - (side - 1) / 2) / (side / 2), (yy - (side - 1) / 2) / (side / 2)
+    basis = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y]).reshape(6, -1).T
+    q, _ = np.linalg.qr(basis)
+    return q.astype(np.float32)
+
+
+_SHADING = _quadratic_basis()
+
+
+def detail(grids: np.ndarray, block: int = 1024) -> np.ndarray:
+    """How much each fingerprint holds beyond smooth shading: the standard deviation, in grey
+    levels, of what is left once the best-fitting quadratic surface is taken away. A blank
+    page, a clear sky or a black frame scores under 2; photos with anything in them score 7+."""
+    out = np.zeros(grids.shape[0], dtype=np.float32)
+    for start in range(0, grids.shape[0], block):
+        flat = grids[start : start + block].reshape(-1, FINGERPRINT_SIDE**2).astype(np.float32)
+        left = flat - (flat @ _SHADING) @ _SHADING.T
+        out[start : start + block] = left.std(axis=1)
+    return out
+
+
+def flat_match(a: np.ndarray, b: np.ndarray) -> bool:
+    """The stricter test for featureless photos, whose correlation says nothing (smooth shading
+    correlates with any other smooth shading): the same grey level everywhere, within
+    :data:`FLAT_MAX_DIFF` on average, at one of the four quarter turns."""
+    a = a.astype(np.float32)
+    return any(float(np.abs(a - np.rot90(b, k).astype(np.float32)).mean()) <= FLAT_MAX_DIFF for k in range(4))
 
 
 def _zero_mean_unit(x: np.ndarray) -> np.ndarray:
@@ -490,12 +546,17 @@ def find_groups(
 
     Photos with a missing file are left out. Fingerprints a photo lacks are made first (from
     the thumbnail cache, else the file). A photo is in at most one exact-or-near group; a
-    similar group joins near groups and single photos of one moment.
+    similar group joins such groups and single photos of one moment. Raises :class:`Cancelled`
+    when ``cancel`` is set before it finished.
     """
     ensure_fingerprints(library, thumbs, on_progress=on_progress, cancel=cancel)
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("the search was cancelled")
     if on_progress is not None:
         on_progress(Progress("comparing", 0, 1))
-    ids, grids, sharpness = _load_fingerprints(library)
+    fps = _load_fingerprints(library)
+    grids, owners = fps.grids, fps.owners
+    flat = detail(grids) < FLAT_DETAIL
     model = model or emb.default_model(library)
     matrix = emb.load(library, model) if model else None
 
@@ -505,28 +566,25 @@ def find_groups(
         va, vb = matrix.vector(a), matrix.vector(b)
         return None if va is None or vb is None else float(va @ vb)
 
+    # exact: one content hash. Each such set is one member (its first photo) from here on.
     copies = _UnionFind()
-    exact_pairs = library._db.execute(
-        "SELECT a.id, b.id FROM photos a JOIN photos b ON a.content_hash = b.content_hash AND a.id < b.id "
-        "WHERE a.status != 'missing' AND b.status != 'missing' AND a.content_hash IS NOT NULL"
-    ).fetchall()
-    exact_ids: set[int] = set()
-    for a, b in exact_pairs:
-        copies.union(a, b)
-        exact_ids.update((a, b))
-    distance = _Distances()
-    for a, b in exact_pairs:
-        distance.add(a, b, 0.0)
+    same_content = library.same_content_sets()
+    owner_of: dict[int, int] = {}
+    for members in same_content:
+        for pid in members:
+            copies.union(members[0], pid)
+            owner_of[pid] = members[0]
+    distance = _Distances(owner_of)
 
-    # near: fingerprint candidates (all four quarter turns), checked at full size
-    near_pairs: list[tuple[int, int]] = []
-    if len(ids) > 1:
+    # near: fingerprint candidates among distinct contents (all four quarter turns), checked
+    # at full size; featureless photos must also pass the stricter flat test
+    if len(grids) > 1:
         f = FINGERPRINT_SIDE // _COARSE_SIDE
         # summed in float32 without a float32 copy of every fingerprint (400 MB at 100,000)
         coarse = grids.reshape(-1, _COARSE_SIDE, f, _COARSE_SIDE, f).sum(axis=(2, 4), dtype=np.float32)
         index = VectorIndex(_zero_mean_unit(coarse))
         candidates: dict[tuple[int, int], float] = {}
-        everyone = np.arange(len(ids), dtype=np.int64)
+        everyone = np.arange(len(grids), dtype=np.int64)
         for turns in range(4):
             turned = _zero_mean_unit(np.rot90(coarse, turns, axes=(1, 2)))
             # unturned copies are the common case: look a little wider for them
@@ -538,32 +596,31 @@ def find_groups(
                 cancel=cancel,
             )
             candidates.update(found)
-        for i, j in candidates:
+        for k, (i, j) in enumerate(candidates):
+            if k % 1024 == 0 and cancel is not None and cancel.is_set():
+                break
             score, _turns = spatial_similarity(grids[i], grids[j])
             if score < NEAR_SPATIAL:
                 continue
-            a, b = int(ids[i]), int(ids[j])
+            if (flat[i] or flat[j]) and not flat_match(grids[i], grids[j]):
+                continue
+            a, b = int(owners[i]), int(owners[j])
             cos = cosine(a, b)
             if cos is not None and cos < NEAR_MIN_COSINE:
                 continue
-            near_pairs.append((a, b))
+            copies.union(a, b)
             distance.add(a, b, round(1.0 - score, 4))
-    for a, b in near_pairs:
-        copies.union(a, b)
 
+    # a set of copies is exact when it is all one content, near when an edited copy is in it
+    # (byte-identical members of a near group show a distance of 0 to each other)
     groups: list[Group] = []
-    by_hash: dict[str, list[int]] = {}
-    for a, b in exact_pairs:
-        h = library.get(a).content_hash  # type: ignore[union-attr]
-        by_hash.setdefault(h, []).extend((a, b))
-    for members in by_hash.values():
-        groups.append(_make_group(library, "exact", sorted(set(members)), distance, sharpness))
+    hash_sets = {members[0]: members for members in same_content}
     for members in copies.groups():
-        if not set(members) <= exact_ids or not _one_hash(library, members):
-            groups.append(_make_group(library, "near", members, distance, sharpness))
+        exact = members[0] in hash_sets and len(hash_sets[members[0]]) == len(members)
+        groups.append(_make_group(library, "exact" if exact else "near", members, distance, fps.sharpness))
 
     if include_similar and matrix is not None and len(matrix) > 1:
-        row_of_fp = {int(p): r for r, p in enumerate(ids)}
+        row_of_fp = {int(p): int(r) for p, r in zip(fps.photo_ids, fps.rows, strict=True)}
         index = embedding_index(matrix, library)
         moments = _UnionFind()
         found = index.pairs(SIMILAR_COSINE, nprobe=3, cancel=cancel)
@@ -572,22 +629,19 @@ def find_groups(
             if copies.find(a) == copies.find(b):
                 continue
             ra, rb = row_of_fp.get(a), row_of_fp.get(b)
-            if ra is None or rb is None:
-                continue
+            if ra is None or rb is None or flat[ra] or flat[rb]:
+                continue  # featureless photos are never "one moment" on their shading alone
             if shifted_similarity(grids[ra], grids[rb]) < SIMILAR_SPATIAL:
                 continue
             moments.union(copies.find(a), copies.find(b))
             distance.add(a, b, round(1.0 - cos, 4))
         for roots in moments.groups():
             members = sorted({m for m in (copies.parent or {}) if copies.find(m) in roots} | set(roots))
-            groups.append(_make_group(library, "similar", members, distance, sharpness))
+            groups.append(_make_group(library, "similar", members, distance, fps.sharpness))
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("the search was cancelled")
     groups.sort(key=lambda g: (KINDS.index(g.kind), g.members[0].photo.display_path))
     return groups
-
-
-def _one_hash(library: Library, ids: list[int]) -> bool:
-    hashes = {r.content_hash for r in (library.get(i) for i in ids) if r is not None}
-    return len(hashes) == 1
 
 
 def _make_group(library: Library, kind: str, ids: list[int], distance: _Distances, sharpness: dict) -> Group:
@@ -596,12 +650,7 @@ def _make_group(library: Library, kind: str, ids: list[int], distance: _Distance
         row = library.get(pid)
         if row is None:
             continue
-        user_tags = library._db.execute(
-            "SELECT count(*) FROM tags WHERE photo_id = ? AND source = 'user'", (pid,)
-        ).fetchone()[0]
-        albums = library._db.execute(
-            "SELECT count(*) FROM album_photos WHERE photo_id = ?", (pid,)
-        ).fetchone()[0]
+        user_tags, albums = library.user_tag_and_album_counts(pid)
         members.append(Member(row, 0.0, user_tags, albums, float(sharpness.get(pid, 0.0))))
     ordered, reasons = suggest_keep(members)
     keep_id = ordered[0].photo.id
@@ -611,14 +660,17 @@ def _make_group(library: Library, kind: str, ids: list[int], distance: _Distance
 
 
 class _Distances:
-    """Distances of linked pairs (0 = same bytes), and each photo's smallest one, for members
-    linked to the keeper only through another member."""
+    """Distances of linked pairs, and each photo's smallest one, for members linked to the
+    keeper only through another member. Byte-identical photos are one (``owner_of`` maps each
+    to the first of its set): their distance is 0, and they share their distances to others."""
 
-    def __init__(self) -> None:
+    def __init__(self, owner_of: dict[int, int] | None = None) -> None:
+        self.owner_of = owner_of or {}
         self.pairs: dict[tuple[int, int], float] = {}
         self.nearest: dict[int, float] = {}
 
     def add(self, a: int, b: int, d: float) -> None:
+        a, b = self.owner_of.get(a, a), self.owner_of.get(b, b)
         key = (min(a, b), max(a, b))
         if d < self.pairs.get(key, 2.0):
             self.pairs[key] = d
@@ -626,6 +678,9 @@ class _Distances:
             self.nearest[p] = min(d, self.nearest.get(p, 2.0))
 
     def get(self, a: int, b: int) -> float:
+        a, b = self.owner_of.get(a, a), self.owner_of.get(b, b)
+        if a == b:
+            return 0.0
         found = self.pairs.get((min(a, b), max(a, b)))
         return found if found is not None else min(1.0, self.nearest.get(b, 1.0))
 
@@ -678,21 +733,7 @@ def suggest_keep(members: list[Member]) -> tuple[list[Member], list[str]]:
 
 def merge_onto(library: Library, keep_id: int, other_ids: Iterable[int]) -> None:
     """Give the kept photo the person's tags and manual-album memberships of the others."""
-    with library.transaction():
-        for other in other_ids:
-            if other == keep_id:
-                continue
-            library._db.execute(
-                "INSERT OR IGNORE INTO tags (photo_id, tag, source, state, created_at) "
-                "SELECT ?, tag, source, state, created_at FROM tags WHERE photo_id = ? AND source = 'user'",
-                (keep_id, other),
-            )
-            library._db.execute(
-                "INSERT OR IGNORE INTO album_photos (album_id, photo_id, added_at) "
-                "SELECT album_id, ?, added_at FROM album_photos WHERE photo_id = ?",
-                (keep_id, other),
-            )
-        library._refresh_derived(keep_id)
+    library.merge_tags_and_albums(keep_id, other_ids)
 
 
 def move_to_trash(

@@ -83,8 +83,7 @@ class EmbeddingMatrix:
 
 def generation(library: Library) -> int:
     """The library's embeddings generation: it changes whenever a loaded matrix would."""
-    row = library._db.execute("SELECT value FROM generations WHERE name = ?", (GENERATION,)).fetchone()
-    return int(row[0]) if row else 0
+    return library.generation(GENERATION)
 
 
 _counts_cache: dict[str, tuple[int, dict[str, int]]] = {}
@@ -97,11 +96,7 @@ def model_counts(library: Library) -> dict[str, int]:
     cached = _counts_cache.get(key)
     if cached is not None and cached[0] == gen:
         return dict(cached[1])
-    rows = library._db.execute(
-        "SELECT e.model, count(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
-        "WHERE p.status != 'missing' GROUP BY e.model"
-    ).fetchall()
-    counts = {m: n for m, n in rows if m}
+    counts = library.embedding_model_counts()
     _counts_cache[key] = (gen, counts)
     return dict(counts)
 
@@ -147,17 +142,14 @@ def clear_cache() -> None:
 
 def _read(library: Library, model: str, gen: int) -> EmbeddingMatrix:
     """Fill one preallocated float16 matrix row by row (no list of blobs, no second copy)."""
-    where = "FROM embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.model = ? AND p.status != 'missing'"
-    n, dim = library._db.execute(f"SELECT count(*), max(e.dim) {where}", (model,)).fetchone()
+    n, dim = library.embedding_shape(model)
     if not n or not dim:
         empty = np.zeros((0, 0), dtype=STORE_DTYPE)
         return EmbeddingMatrix(model, np.zeros(0, dtype=np.int64), empty, gen)
     ids = np.zeros(n, dtype=np.int64)
     vectors = np.zeros((n, dim), dtype=STORE_DTYPE)
     i = 0
-    for photo_id, blob in library._db.execute(
-        f"SELECT e.photo_id, e.vector {where} ORDER BY e.photo_id", (model,)
-    ):
+    for photo_id, blob in library.iter_embeddings(model):
         if i >= n or len(blob) != dim * 2:
             continue  # a malformed row cannot be compared; skip it rather than fail the view
         ids[i] = photo_id
@@ -191,24 +183,14 @@ def normalise(vector: Any) -> np.ndarray:
 
 def missing(library: Library, model: str) -> list[int]:
     """Photos tagged (status ok) that have no embedding of ``model``, by id."""
-    rows = library._db.execute(
-        "SELECT p.id FROM photos p WHERE p.status = 'ok' AND NOT EXISTS "
-        "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?) ORDER BY p.id",
-        (model,),
-    ).fetchall()
-    return [r[0] for r in rows]
+    return library.ids_without_embedding(model)
 
 
 def store(library: Library, photo_id: int, model: str, vector: Any) -> None:
     """Store (or replace) one photo's embedding of ``model``; its labels are not touched."""
     v = np.asarray(vector, dtype=STORE_DTYPE).ravel()
     with library.transaction():
-        library._db.execute(
-            "INSERT INTO embeddings (photo_id, model, dim, vector) SELECT id, ?, ?, ? FROM photos "
-            "WHERE id = ? ON CONFLICT (photo_id, model) DO UPDATE SET dim = excluded.dim, "
-            "vector = excluded.vector",
-            (model, int(v.size), v.tobytes(), photo_id),
-        )
+        library.store_embedding(photo_id, model, v.tobytes(), int(v.size))
 
 
 @dataclass

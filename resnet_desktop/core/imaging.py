@@ -23,6 +23,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from resnet_desktop.core import dates
+from resnet_desktop.core.dates import clean_text
+
 MAX_PIXELS: int = 180_000_000
 #: Photo files larger than this are refused before they are read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -46,13 +49,9 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
 # Only formats a photo library needs; EPS and friends would run external programs.
 _FORMATS = ["JPEG", "MPO", "PNG", "WEBP", "BMP", "GIF", "TIFF"]
 
-_EXIF_IFD = 0x8769
 _TAG_ORIENTATION = 0x0112
 _TAG_MAKE = 0x010F
 _TAG_MODEL = 0x0110
-_TAG_DATETIME_ORIGINAL = 0x9003
-_TAG_DATETIME_DIGITIZED = 0x9004
-_TAG_OFFSET_TIME_ORIGINAL = 0x9011
 
 
 class PhotoError(Exception):
@@ -71,7 +70,7 @@ class DecodedPhoto:
     image: Image.Image  # RGB, EXIF orientation applied, shorter side >= min_side where possible
     width: int  # original size after orientation (not the draft size)
     height: int
-    taken_at: str | None  # ISO 8601 from EXIF DateTimeOriginal
+    taken_at: str | None  # ISO 8601 from EXIF DateTimeOriginal, DateTimeDigitized or DateTime (core.dates)
     camera: str | None  # "Make Model"
     warnings: list[str] = field(default_factory=list)
 
@@ -106,46 +105,13 @@ def _looks_like_heif(head: bytes) -> bool:
 # --------------------------------------------------------------------------- EXIF
 
 
-def _clean(value: object) -> str | None:
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    if not isinstance(value, str):
-        return None
-    value = value.replace("\x00", "").strip()
-    return value or None
-
-
-_EXIF_DATE = re.compile(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
-_EXIF_OFFSET = re.compile(r"^[+-]\d{2}:\d{2}$")
-
-
-def _iso_date(raw: object, offset: object = None) -> str | None:
-    """'2023:07:14 18:05:09' (+ OffsetTimeOriginal) -> '2023-07-14T18:05:09[+02:00]'."""
-    text = _clean(raw)
-    match = _EXIF_DATE.match(text or "")
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 61 and year > 0):
-        return None  # cameras write "0000:00:00 00:00:00" when the clock was never set
-    iso = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
-    off = _clean(offset)
-    if off and _EXIF_OFFSET.match(off):
-        iso += off
-    return iso
-
-
 def _exif_fields(img: Image.Image) -> tuple[int, str | None, str | None]:
     """(orientation, taken_at, camera); broken EXIF counts as absent, never as an error."""
     try:
         exif = img.getexif()
         orientation = int(exif.get(_TAG_ORIENTATION) or 1)
-        sub = exif.get_ifd(_EXIF_IFD)
-        taken = _iso_date(
-            sub.get(_TAG_DATETIME_ORIGINAL) or sub.get(_TAG_DATETIME_DIGITIZED),
-            sub.get(_TAG_OFFSET_TIME_ORIGINAL),
-        )
-        make, model = _clean(exif.get(_TAG_MAKE)), _clean(exif.get(_TAG_MODEL))
+        taken, _source = dates.taken_from_exif(exif)
+        make, model = clean_text(exif.get(_TAG_MAKE)), clean_text(exif.get(_TAG_MODEL))
     except Exception:
         return 1, None, None
     if make and model and model.lower().startswith(make.split()[0].lower()):

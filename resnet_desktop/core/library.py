@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import shlex
 import sqlite3
 import urllib.parse
@@ -33,6 +32,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from resnet_desktop.core.dates import sort_date
 
 BUSY_TIMEOUT_MS = 5000
 STATUSES = ("pending", "ok", "failed", "missing")
@@ -70,6 +71,12 @@ class PhotoRow:
     model: str | None
     top_label: str | None
     top_probability: float | None
+    #: The person's own tags, in the order they were added (shown before any model label).
+    user_tags: tuple[str, ...] = ()
+    #: Set by core.search on a search result: the label or tag that matched, and the label's
+    #: probability (None when a person's tag matched).
+    match: str | None = None
+    match_confidence: float | None = None
 
     @property
     def name(self) -> str:
@@ -127,22 +134,6 @@ def _path_columns(raw: bytes) -> tuple[bytes, bytes, str]:
 def _now() -> str:
     """UTC timestamp in the one format the library stores (sorts and compares as text)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _sort_date(taken_at: str | None, mtime_ns: int | None) -> str | None:
-    """The date a photo sorts and filters by: EXIF capture time, else the file's mtime (local)."""
-    if taken_at:
-        text = taken_at.strip().replace(" ", "T")
-        if re.match(r"\d{4}:\d{2}:\d{2}", text):  # raw EXIF "2024:05:01 12:00:00"
-            text = text[:10].replace(":", "-") + text[10:]
-        if re.match(r"\d{4}-\d{2}-\d{2}", text):
-            return text[:19]
-    if mtime_ns:
-        try:
-            return datetime.fromtimestamp(mtime_ns / 1e9).strftime("%Y-%m-%dT%H:%M:%S")
-        except (OverflowError, OSError, ValueError):
-            return None
-    return None
 
 
 # --------------------------------------------------------------------------- schema
@@ -278,6 +269,31 @@ def _migrate_similar(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
+    """Labels a person teaches (core.teach): suggestions are their own rows, never tags."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE suggestions (
+            photo_id     INTEGER NOT NULL REFERENCES photos (id) ON DELETE CASCADE,
+            label        TEXT    NOT NULL COLLATE NOCASE,
+            probability  REAL    NOT NULL,
+            model        TEXT    NOT NULL,
+            state        TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'rejected')),
+            created_at   TEXT    NOT NULL,
+            PRIMARY KEY (label, photo_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX suggestions_photo ON suggestions (photo_id, state);
+        CREATE TABLE taught_labels (
+            label       TEXT PRIMARY KEY COLLATE NOCASE,
+            report      TEXT NOT NULL,
+            trained_at  TEXT NOT NULL
+        );
+        CREATE TABLE teach_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+    )
+
+
 def _migrate_file_identity_and_claims(db: sqlite3.Connection) -> None:
     """A file's identity beyond size and mtime (a copy tool or ``touch -r`` keeps those), and
     the photos an indexing run is working on, so a second run leaves them alone."""
@@ -301,6 +317,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_v1,
     _migrate_add_sidecars,
     _migrate_similar,
+    _migrate_add_suggestions,
     _migrate_file_identity_and_claims,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -311,7 +328,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _PHOTO_COLUMNS = (
     "ph.id, ph.path, ph.size, ph.mtime_ns, ph.content_hash, ph.width, ph.height, ph.taken_at, "
-    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, ph.top_label, ph.top_probability"
+    "ph.camera, ph.added_at, ph.status, ph.error, ph.model, ph.top_label, ph.top_probability, "
+    "(SELECT group_concat(t.tag, char(31)) FROM (SELECT tag FROM tags WHERE photo_id = ph.id "
+    "AND state = 'added' ORDER BY created_at, tag) t)"
 )
 _PHOTO_FROM = "photos ph"
 
@@ -324,7 +343,7 @@ _ORDER = {
 
 
 def _row(r: Sequence[Any]) -> PhotoRow:
-    return PhotoRow(r[0], os.fsdecode(r[1]), *r[2:])
+    return PhotoRow(r[0], os.fsdecode(r[1]), *r[2:15], tuple(r[15].split("\x1f")) if r[15] else ())
 
 
 class Library:
@@ -485,7 +504,7 @@ class Library:
                         *_path_columns(raw),
                         int(size),
                         int(mtime_ns),
-                        _sort_date(None, mtime_ns),
+                        sort_date(None, mtime_ns),
                         now,
                     ),
                 )
@@ -558,7 +577,7 @@ class Library:
                     taken_at,
                     camera,
                     model,
-                    _sort_date(taken_at, mtime_ns),
+                    sort_date(taken_at, mtime_ns),
                     _now(),
                     ctime_ns,
                     inode,
@@ -620,7 +639,7 @@ class Library:
             if mtime_ns is not None:
                 self._db.execute(
                     "UPDATE photos SET sort_date = ? WHERE id = ? AND taken_at IS NULL",
-                    (_sort_date(None, mtime_ns), photo_id),
+                    (sort_date(None, mtime_ns), photo_id),
                 )
 
     def move(self, photo_id: int, new_path: PathLike, size: int, mtime_ns: int) -> None:
@@ -660,7 +679,7 @@ class Library:
                     *_path_columns(raw),
                     int(size),
                     int(mtime_ns),
-                    _sort_date(None, mtime_ns),
+                    sort_date(None, mtime_ns),
                     photo_id,
                 ),
             )
@@ -886,6 +905,10 @@ class Library:
         where, params = self._where(rule, search, min_confidence)
         return self._run_query(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """A read-only SELECT for core modules that explain results (core.search)."""
+        return self._db.execute(sql, list(params)).fetchall()
+
     def predictions(self, photo_id: int) -> list[StoredPrediction]:
         rows = self._db.execute(
             "SELECT rank, class_index, label, probability FROM predictions WHERE photo_id = ? ORDER BY rank",
@@ -903,6 +926,121 @@ class Library:
         import numpy as np
 
         return np.frombuffer(r[0], dtype=np.float16).astype(np.float32)
+
+    # --- embeddings and fingerprints (core.embeddings, core.duplicates) -------------------
+    def generation(self, name: str = "embeddings") -> int:
+        """A counter triggers bump on every change to embeddings or to which photos exist."""
+        r = self._db.execute("SELECT value FROM generations WHERE name = ?", (name,)).fetchone()
+        return int(r[0]) if r else 0
+
+    def embedding_model_counts(self) -> dict[str, int]:
+        """How many photos (not missing) have an embedding of each model."""
+        rows = self._db.execute(
+            "SELECT e.model, count(*) FROM embeddings e JOIN photos p ON p.id = e.photo_id "
+            "WHERE p.status != 'missing' GROUP BY e.model"
+        ).fetchall()
+        return {m: n for m, n in rows if m}
+
+    _EMBEDDINGS_OF = (
+        "FROM embeddings e JOIN photos p ON p.id = e.photo_id WHERE e.model = ? AND p.status != 'missing'"
+    )
+
+    def embedding_shape(self, model: str) -> tuple[int, int]:
+        """(rows, largest dimension) of one model's embeddings of photos not missing."""
+        n, dim = self._db.execute(f"SELECT count(*), max(e.dim) {self._EMBEDDINGS_OF}", (model,)).fetchone()
+        return int(n or 0), int(dim or 0)
+
+    def iter_embeddings(self, model: str) -> Iterator[tuple[int, bytes]]:
+        """(photo id, float16 bytes) of one model's embeddings, by photo id, photos not missing."""
+        sql = f"SELECT e.photo_id, e.vector {self._EMBEDDINGS_OF} ORDER BY e.photo_id"
+        yield from self._db.execute(sql, (model,))
+
+    def ids_without_embedding(self, model: str) -> list[int]:
+        """Photos tagged (status ok) with no embedding of ``model``, by id."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT p.id FROM photos p WHERE p.status = 'ok' AND NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?) ORDER BY p.id",
+                (model,),
+            )
+        ]
+
+    def store_embedding(self, photo_id: int, model: str, vector: bytes, dim: int) -> None:
+        """Store (or replace) one photo's float16 embedding of ``model``; labels untouched."""
+        self._db.execute(
+            "INSERT INTO embeddings (photo_id, model, dim, vector) SELECT id, ?, ?, ? FROM photos "
+            "WHERE id = ? ON CONFLICT (photo_id, model) DO UPDATE SET dim = excluded.dim, "
+            "vector = excluded.vector",
+            (model, int(dim), vector, photo_id),
+        )
+
+    def ids_without_fingerprint(self) -> list[int]:
+        """Photos tagged (status ok) whose content has no fingerprint yet."""
+        return [
+            r[0]
+            for r in self._db.execute(
+                "SELECT p.id FROM photos p WHERE p.status = 'ok' AND p.content_hash IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM fingerprints f WHERE f.content_hash = p.content_hash)"
+            )
+        ]
+
+    def store_fingerprint(self, content_hash: str, kind: str, data: bytes, sharpness: float) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO fingerprints (content_hash, kind, data, sharpness) VALUES (?, ?, ?, ?)",
+            (content_hash, kind, data, float(sharpness)),
+        )
+
+    _FINGERPRINTS_OF = (
+        "FROM photos p JOIN fingerprints f ON f.content_hash = p.content_hash "
+        "WHERE p.status != 'missing' AND f.kind = ?"
+    )
+
+    def fingerprint_count(self, kind: str) -> int:
+        return int(self._db.execute(f"SELECT count(*) {self._FINGERPRINTS_OF}", (kind,)).fetchone()[0])
+
+    def iter_fingerprints(self, kind: str) -> Iterator[tuple[int, str, bytes, float | None]]:
+        """(photo id, content hash, data, sharpness) of photos not missing, by photo id."""
+        yield from self._db.execute(
+            f"SELECT p.id, p.content_hash, f.data, f.sharpness {self._FINGERPRINTS_OF} ORDER BY p.id", (kind,)
+        )
+
+    def same_content_sets(self) -> list[list[int]]:
+        """Photos (not missing) sharing a content hash with another: one sorted id list per hash."""
+        rows = self._db.execute(
+            "SELECT group_concat(id) FROM (SELECT id, content_hash FROM photos WHERE status != 'missing' "
+            "AND content_hash IS NOT NULL ORDER BY id) GROUP BY content_hash HAVING count(*) > 1"
+        ).fetchall()
+        return [sorted(int(i) for i in r[0].split(",")) for r in rows]
+
+    def user_tag_and_album_counts(self, photo_id: int) -> tuple[int, int]:
+        """How many tags a person gave the photo, and how many manual albums it is in."""
+        tags = self._db.execute(
+            "SELECT count(*) FROM tags WHERE photo_id = ? AND source = 'user'", (photo_id,)
+        ).fetchone()[0]
+        albums = self._db.execute(
+            "SELECT count(*) FROM album_photos WHERE photo_id = ?", (photo_id,)
+        ).fetchone()[0]
+        return int(tags), int(albums)
+
+    def merge_tags_and_albums(self, keep_id: int, other_ids: Iterable[int]) -> None:
+        """Give ``keep_id`` the person's tags and manual-album memberships of the others."""
+        with self.transaction():
+            for other in other_ids:
+                if other == keep_id:
+                    continue
+                self._db.execute(
+                    "INSERT OR IGNORE INTO tags (photo_id, tag, source, state, created_at) "
+                    "SELECT ?, tag, source, state, created_at FROM tags "
+                    "WHERE photo_id = ? AND source = 'user'",
+                    (keep_id, other),
+                )
+                self._db.execute(
+                    "INSERT OR IGNORE INTO album_photos (album_id, photo_id, added_at) "
+                    "SELECT album_id, ?, added_at FROM album_photos WHERE photo_id = ?",
+                    (keep_id, other),
+                )
+            self._refresh_derived(keep_id)
 
     def tags(self, photo_id: int) -> list[TagRow]:
         """Effective tags: predictions the user did not remove (by rank), then user-added tags."""
@@ -1083,6 +1221,115 @@ class Library:
             raise KeyError(f"no album named {name!r}")
         rule = {"album": album.name} if album.kind == "manual" else album.rule
         return self.photos(rule=rule, sort=sort, limit=limit)
+
+    # ---------------------------------------------------------------- taught labels (core.teach)
+
+    def user_tag_rows(self) -> list[tuple[int, str, str]]:
+        """Every decision a person made on a tag: (photo id, tag, 'added' | 'removed')."""
+        return self._db.execute("SELECT photo_id, tag, state FROM tags ORDER BY photo_id, tag").fetchall()
+
+    def rejected_suggestions(self) -> list[tuple[int, str]]:
+        return self._db.execute(
+            "SELECT photo_id, label FROM suggestions WHERE state = 'rejected' ORDER BY label, photo_id"
+        ).fetchall()
+
+    def replace_suggestions(
+        self, label: str, model: str, scored: Iterable[tuple[int, float]], report: str
+    ) -> None:
+        """A label's fresh training: its open suggestions and report replace the old ones.
+        Rejections stay: a photo the person rejected is never suggested that label again."""
+        now = _now()
+        with self.transaction():
+            self._db.execute("DELETE FROM suggestions WHERE label = ? AND state = 'open'", (label,))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO suggestions (photo_id, label, probability, model, state, created_at) "
+                "VALUES (?, ?, ?, ?, 'open', ?)",
+                [(int(i), label, float(p), model, now) for i, p in scored],
+            )
+            self._db.execute(
+                "INSERT INTO taught_labels (label, report, trained_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (label) DO UPDATE SET report = excluded.report, "
+                "trained_at = excluded.trained_at, label = excluded.label",
+                (label, report, now),
+            )
+
+    def forget_taught_labels(self, keep: Iterable[str]) -> None:
+        """Drop reports and open suggestions of labels no longer taught (rejections stay)."""
+        keep = {k.lower() for k in keep}
+        with self.transaction():
+            for (label,) in self._db.execute("SELECT label FROM taught_labels").fetchall():
+                if label.lower() not in keep:
+                    self._db.execute("DELETE FROM taught_labels WHERE label = ?", (label,))
+                    self._db.execute("DELETE FROM suggestions WHERE label = ? AND state = 'open'", (label,))
+
+    def taught_reports(self) -> list[tuple[str, str, str]]:
+        """(label, report JSON, trained_at) of every taught label, by label."""
+        return self._db.execute(
+            "SELECT label, report, trained_at FROM taught_labels ORDER BY label COLLATE NOCASE"
+        ).fetchall()
+
+    def open_suggestions(
+        self, label: str | None = None, photo_id: int | None = None, limit: int | None = None
+    ) -> list[tuple[int, str, float]]:
+        """(photo id, label, probability), best first, leaving out photos that carry the label
+        as a person's tag (added or removed) and photos no longer on disk."""
+        where = ["s.state = 'open'", "ph.status != 'missing'"]
+        params: list[Any] = []
+        if label is not None:
+            where.append("s.label = ?")
+            params.append(label)
+        if photo_id is not None:
+            where.append("s.photo_id = ?")
+            params.append(photo_id)
+        sql = (
+            "SELECT s.photo_id, s.label, s.probability "
+            "FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
+            f"WHERE {' AND '.join(where)} AND NOT EXISTS (SELECT 1 FROM tags t "
+            "WHERE t.photo_id = s.photo_id AND t.tag = s.label) ORDER BY s.probability DESC, s.photo_id"
+        )
+        return self._db.execute(*self._page(sql, params, limit, 0)).fetchall()
+
+    def suggestion_counts(self) -> dict[str, int]:
+        """Open suggestions per label, counted as open_suggestions() lists them."""
+        rows = self._db.execute(
+            "SELECT s.label, count(*) FROM suggestions s JOIN photos ph ON ph.id = s.photo_id "
+            "WHERE s.state = 'open' AND ph.status != 'missing' AND NOT EXISTS (SELECT 1 FROM tags t "
+            "WHERE t.photo_id = s.photo_id AND t.tag = s.label) GROUP BY s.label"
+        ).fetchall()
+        return dict(rows)
+
+    def accept_suggestions(self, label: str, photo_ids: Iterable[int]) -> None:
+        """The person confirms: the label becomes their tag on those photos."""
+        with self.transaction():
+            for photo_id in photo_ids:
+                self.set_user_tags(photo_id, add=[label])
+                self._db.execute(
+                    "DELETE FROM suggestions WHERE label = ? AND photo_id = ?", (label, photo_id)
+                )
+
+    def reject_suggestions(self, label: str, photo_ids: Iterable[int], model: str = "") -> None:
+        """The person says no: kept for good (never suggested again; a negative when training)."""
+        now = _now()
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO suggestions (photo_id, label, probability, model, state, created_at) "
+                "SELECT id, ?, 0, ?, 'rejected', ? FROM photos WHERE id = ? "
+                "ON CONFLICT (label, photo_id) DO UPDATE SET state = 'rejected', "
+                "created_at = excluded.created_at",
+                [(label, model, now, int(i)) for i in photo_ids],
+            )
+
+    def teach_value(self, key: str) -> str | None:
+        r = self._db.execute("SELECT value FROM teach_state WHERE key = ?", (key,)).fetchone()
+        return r[0] if r else None
+
+    def set_teach_value(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO teach_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
 
 def _writable(path: Path) -> bool:

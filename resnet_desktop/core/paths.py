@@ -26,6 +26,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
 
 
+def settings_file() -> Path:
+    """The preferences INI file: written by the window (QSettings), read by the CLI too."""
+    return config_dir() / "settings.ini"
+
+
 def default_library_path() -> Path:
     """The library file: $RESNET_DESKTOP_LIBRARY, else library.sqlite3 in the data dir."""
     override = os.environ.get("RESNET_DESKTOP_LIBRARY")

@@ -56,6 +56,7 @@ class QueryResult:
     generation: int = 0
     partial: bool = False  # only the first ``limit`` rows: more follow
     plan: Any = None  # photo_model.MergePlan against the grid's rows, made in the worker
+    suggestions: list[str] = field(default_factory=list)  # nearest words when a search found nothing
 
 
 def query_photos(
@@ -66,15 +67,21 @@ def query_photos(
     min_confidence: float = 0.0,
     limit: int | None = None,
 ) -> QueryResult:
+    from resnet_desktop.core import search as core_search
+
     lib = Library(library_path)
     try:
-        rows = lib.photos(
-            rule=rule, search=search or None, sort=sort, min_confidence=min_confidence, limit=limit
-        )
+        if search:  # the CLI's search: best match first, each row saying what matched
+            rows = core_search.search(
+                lib, search, min_confidence=min_confidence, rule=rule, sort=sort, limit=limit
+            )
+        else:
+            rows = lib.photos(rule=rule, sort=sort, limit=limit)
         total = lib.count()
+        nearest = core_search.suggestions(search, lib) if search and not rows else []
     finally:
         lib.close()
-    return QueryResult(rows, total, partial=limit is not None and len(rows) == limit)
+    return QueryResult(rows, total, partial=limit is not None and len(rows) == limit, suggestions=nearest)
 
 
 def load_fp32_classifier(model_setting: str) -> Any:
@@ -117,60 +124,50 @@ class SidebarData:
     categories: list[tuple[str, dict, int]] = field(default_factory=list)  # name, rule, count
     albums: list[Any] = field(default_factory=list)
     album_counts: dict[str, int] = field(default_factory=dict)  # album name -> photos in it
+    taught: list[tuple[Any, int]] = field(default_factory=list)  # teach.LabelReport, open suggestions
 
 
 def sidebar_data(library_path: str, min_confidence: float = 0.0, top_labels: int = 8) -> SidebarData:
+    from resnet_desktop.core.albums import automatic_albums
+
     lib = Library(library_path)
     try:
         data = SidebarData()
         for key in ("all", "recent", "untagged", "failed"):
             data.counts[key] = lib.count(rule=builtin_rule(key))
         data.folders = lib.folders()
-        all_labels = lib.label_counts(limit=1000, min_confidence=min_confidence)
-        data.labels = all_labels[:top_labels]
-        data.categories = _category_counts(lib, all_labels, min_confidence)
+        auto = automatic_albums(lib, min_confidence, top_labels)
+        data.labels = [(a.name, a.count) for a in auto if a.kind == "label"]
+        data.categories = [(a.name, a.rule, a.count) for a in auto if a.kind == "category"]
         data.albums = lib.albums()
         for album in data.albums:
             rule = album.rule if album.kind == "smart" else {"album": album.name}
             data.album_counts[album.name] = lib.count(rule=rule)
+        data.taught = taught_labels(lib)
     finally:
         lib.close()
     return data
 
 
-def _category_counts(
-    lib: Library, label_counts: list[tuple[str, int]], min_confidence: float
-) -> list[tuple[str, dict, int]]:
-    """Categories that hold photos, with exact counts (a photo with two dog labels counts once).
-
-    The cheap label tally decides which categories can be non-empty, so only those are counted.
-    """
-    from resnet_desktop.core import categories
-    from resnet_desktop.core.models import class_names
-
-    index_of = {name: i for i, name in enumerate(class_names())}
-    present = {index_of[label] for label, _n in label_counts if label in index_of}
-    result = []
-    for category in categories.category_names():
-        if not present & categories.classes_in(category):
-            continue
-        rule = (
-            {"labels_any": [category], "min_confidence": min_confidence}
-            if min_confidence
-            else {"labels_any": [category]}
-        )
-        count = lib.count(rule=rule)
-        if count:
-            result.append((category, rule, count))
-    return result
-
-
 def photo_details(library_path: str, photo_id: int) -> dict:
     lib = Library(library_path)
     try:
-        return {"predictions": lib.predictions(photo_id), "tags": lib.tags(photo_id)}
+        row = lib.get(photo_id)
+        details = {
+            "predictions": lib.predictions(photo_id),
+            "tags": lib.tags(photo_id),
+            "suggestions": [(label, p) for _id, label, p in lib.open_suggestions(photo_id=photo_id)],
+        }
     finally:
         lib.close()
+    from resnet_desktop.core.dates import taken_date
+
+    # Which date the viewer shows and where it comes from (EXIF field or the file's time)
+    details["taken"] = taken_date(row.path) if row is not None else (None, None)
+    from resnet_desktop.core.search import default_threshold
+
+    details["threshold"] = default_threshold()  # labels below it are shown greyed out
+    return details
 
 
 def set_tags(library_path: str, photo_id: int, add: list[str], remove: list[str]) -> None:
@@ -240,6 +237,54 @@ def remove_from_album(library_path: str, name: str, ids: list[int]) -> None:
         lib.close()
 
 
+# --- labels a person teaches (core.teach) ----------------------------------------------------
+
+
+def taught_labels(lib: Library) -> list[tuple[Any, int]]:
+    """Each taught label's report with its number of open suggestions."""
+    from resnet_desktop.core import teach
+
+    counts = {label.lower(): n for label, n in lib.suggestion_counts().items()}
+    return [(r, counts.get(r.label.lower(), 0)) for r in teach.reports(lib)]
+
+
+@dataclass
+class SuggestionQueue:
+    report: Any  # teach.LabelReport, or None when the label is no longer taught
+    rows: list[Any]  # PhotoRows showing the suggested label and its probability
+
+
+def suggestion_queue(library_path: str, label: str) -> SuggestionQueue:
+    """A label's open suggestions as grid rows: the tile shows "boat 87%", best first."""
+    import dataclasses
+
+    from resnet_desktop.core import teach
+
+    lib = Library(library_path)
+    try:
+        report = next((r for r in teach.reports(lib) if r.label.lower() == label.lower()), None)
+        rows = []
+        for photo_id, name, probability in lib.open_suggestions(label=label):
+            row = lib.get(photo_id)
+            if row is not None:
+                rows.append(dataclasses.replace(row, top_label=name, top_probability=probability))
+    finally:
+        lib.close()
+    return SuggestionQueue(report, rows)
+
+
+def review_suggestions(library_path: str, label: str, ids: list[int], accept: bool) -> None:
+    """Accept (the label becomes the person's tag) or reject (kept for good) suggestions."""
+    lib = Library(library_path)
+    try:
+        if accept:
+            lib.accept_suggestions(label, ids)
+        else:
+            lib.reject_suggestions(label, ids)
+    finally:
+        lib.close()
+
+
 def pending_paths(library_path: str) -> list[str]:
     """Photos recorded but not tagged yet (a run stopped or closed early): resumed at start."""
     lib = Library(library_path)
@@ -247,3 +292,23 @@ def pending_paths(library_path: str) -> list[str]:
         return [row.path for row in lib.photos(rule={"status": "pending"})]
     finally:
         lib.close()
+
+
+@dataclass
+class LearnResult:
+    reports: list[Any]
+    cancelled: bool
+
+
+def learn_if_stale(library_path: str, cancel: Any) -> LearnResult | None:
+    """Train the taught labels when tags, rejections, photos or the model changed (a worker)."""
+    from resnet_desktop.core import teach
+
+    lib = Library(library_path)
+    try:
+        if not teach.is_stale(lib):
+            return None
+        reports = teach.learn(lib, cancel=cancel)
+    finally:
+        lib.close()
+    return LearnResult(reports, cancel.is_set())

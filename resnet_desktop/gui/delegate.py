@@ -7,14 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen,
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from resnet_desktop.gui.i18n import engine_text, label_text
-from resnet_desktop.gui.photo_model import (
-    ConfidenceRole,
-    ErrorRole,
-    LabelVisibleRole,
-    StatusRole,
-    ThumbnailRole,
-    TopLabelRole,
-)
+from resnet_desktop.gui.photo_model import CaptionRole, ErrorRole, StatusRole, ThumbnailRole
 
 TEXT_LINES = 2
 
@@ -89,13 +82,37 @@ class PhotoDelegate(QStyledItemDelegate):
                 note = QCoreApplication.translate("PhotoDelegate", "Not tagged yet")
             self._note_and_name(painter, palette, fm, (first_line, second_line), index, note)
         else:
-            label = label_text(index.data(TopLabelRole)) if index.data(LabelVisibleRole) else None
-            confidence = index.data(ConfidenceRole) or 0.0
+            # The person's tags first, then one model label above the threshold (or the
+            # label a search matched) with its confidence, in the window's language.
+            tags, label, confidence = index.data(CaptionRole) or ((), None, None)
+            tags = [label_text(t) for t in tags]
+            label = label_text(label) if label else None
+            confidence = confidence or 0.0
             bold = QFont(option.font)
             bold.setBold(True)
             painter.setFont(bold)
             painter.setPen(palette.color(QPalette.ColorRole.Text))
-            if label:
+            if tags:
+                painter.drawText(
+                    first_line,
+                    Qt.AlignmentFlag.AlignLeft,
+                    QFontMetrics(bold).elidedText(
+                        ", ".join(tags), Qt.TextElideMode.ElideRight, first_line.width()
+                    ),
+                )
+                painter.setFont(option.font)
+                painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+                second = (
+                    f"{label}  {round(confidence * 100)}%"
+                    if label
+                    else index.data(Qt.ItemDataRole.DisplayRole) or ""
+                )
+                painter.drawText(
+                    second_line,
+                    Qt.AlignmentFlag.AlignLeft,
+                    fm.elidedText(second, Qt.TextElideMode.ElideMiddle, second_line.width()),
+                )
+            elif label:
                 pct = f"{round(confidence * 100)}%"
                 pct_w = QFontMetrics(bold).horizontalAdvance(pct) + 6
                 label_rect = first_line.adjusted(0, 0, -pct_w, 0)

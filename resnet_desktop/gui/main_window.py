@@ -41,13 +41,14 @@ from resnet_desktop.core.resources import resource_path
 from resnet_desktop.gui import data, similar_view, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
-from resnet_desktop.gui.i18n import engine_text
+from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.indexing import IndexController, IndexSettings
 from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
 from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
 from resnet_desktop.gui.sidebar import Sidebar
 from resnet_desktop.gui.sidecars import SidecarWriter
+from resnet_desktop.gui.suggestions_view import SuggestionsView, TeachController
 from resnet_desktop.gui.thumbnails import ThumbnailProvider
 from resnet_desktop.gui.widgets import ElidedLabel, VisibleRows
 
@@ -321,6 +322,17 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.grid)
         self.stack.addWidget(self.empty_state)
         self.stack.addWidget(self.no_match)
+        self.suggestions_view = SuggestionsView(lambda: self.library_path, self.thumbnails)
+        self.suggestions_view.changed.connect(self._after_write)
+        self.suggestions_view.open_requested.connect(self._open_row)
+        self.stack.addWidget(self.suggestions_view)
+        self.teacher = TeachController(lambda: self.library_path, self)
+        self.teacher.started.connect(
+            lambda: self.suggestions_view.set_learning(True, self.tr("Learning your labels…"))
+        )
+        self.teacher.finished.connect(self._on_learned)
+        self.teacher.failed.connect(lambda m: self.suggestions_view.set_learning(False, m))
+        self.suggestions_view.cancel_button.clicked.connect(self.teacher.cancel)
 
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -465,6 +477,7 @@ class MainWindow(QMainWindow):
             self._library_ready = True
             self.refresh(reset=True)
             self.refresh_sidebar()
+            self.teacher.request(0)
             # Photos a stopped run left pending are tagged now, with whatever was asked for.
             tasks.run_task(lambda: data.pending_paths(library), resume, lambda _m: resume([]))
 
@@ -527,6 +540,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText(text)
         self.refresh(reset=False)
         self.refresh_sidebar()
+        self.teacher.request()
 
     def _set_tagging(self, running: bool) -> None:
         """Pending tiles say "Tagging…" only while a run is on."""
@@ -555,6 +569,10 @@ class MainWindow(QMainWindow):
     # --- the grid -------------------------------------------------------------------------
     def set_source(self, source: ViewSource) -> None:
         self.source = source
+        if source.kind == "suggestions":
+            self.stack.setCurrentWidget(self.suggestions_view)
+            self.suggestions_view.show_label(source.key)
+            return
         self.refresh(reset=True)
 
     def set_zoom(self, side: int) -> None:
@@ -627,22 +645,33 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         self._total_in_library = result.total_in_library
-        if result.total_in_library == 0 and not self.indexer.running:
+        if self.source.kind == "suggestions":
+            pass  # the review queue stays in front
+        elif result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
         elif not result.rows and result.total_in_library > 0:
-            self.no_match.setText(self._no_match_text())
+            self.no_match.setText(self._no_match_text(result.suggestions))
             self.stack.setCurrentWidget(self.no_match)
         else:
             self.stack.setCurrentWidget(self.grid)
         self.grid_refreshed.emit()
 
-    def _no_match_text(self) -> str:
-        if self.source.kind == "manual" and not self.search_edit.text().strip():
+    def _no_match_text(self, suggestions: list[str]) -> str:
+        """An empty album invites a drag; a search says what it searched and offers the nearest labels."""
+        search = self.search_edit.text().strip()
+        if self.source.kind == "manual" and not search:
             return self.tr(
                 "“%1” is empty.\nSelect photos in All Photos and drag them onto “%1” in the sidebar,\n"
                 "or right-click them and choose Add to Album."
             ).replace("%1", self.source.title)
-        return self.tr("No photos match.")
+        if not search:
+            return self.tr("No photos match.")
+        text = self.tr("No photos match “%1”.").replace("%1", search)
+        if suggestions:
+            text += "\n" + self.tr("Nearest labels: %1").replace(
+                "%1", ", ".join(label_text(s) for s in suggestions)
+            )
+        return text
 
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
@@ -663,6 +692,7 @@ class MainWindow(QMainWindow):
     def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
+            self.sidebar.min_confidence = self.settings.confidence_threshold
             self._album_names = [a.name for a in sidebar_data.albums if a.kind != "smart"]
             self.sidebar.populate(sidebar_data)
 
@@ -670,9 +700,11 @@ class MainWindow(QMainWindow):
     def open_viewer(self, index) -> None:
         if not index.isValid():
             return
+        self._open_row(self.model.row_at(index.row()))
+
+    def _open_row(self, row: Any) -> None:
         from resnet_desktop.gui.viewer import PhotoViewer
 
-        row = self.model.row_at(index.row())
         viewer = PhotoViewer(self.library_path, row, self)
         viewer.tags_changed.connect(lambda _id: self._after_write())
         viewer.tags_changed.connect(lambda photo_id: self.sidecars.photos_changed([photo_id]))
@@ -779,6 +811,19 @@ class MainWindow(QMainWindow):
     def _after_write(self) -> None:
         self.refresh(reset=False)
         self.refresh_sidebar()
+        self.teacher.request()
+
+    def _on_learned(self, result: Any) -> None:
+        """Taught labels were (re)learned in the background: show the new suggestions."""
+        if result is None:
+            self.suggestions_view.set_learning(False)
+            return
+        text = self.tr("Learned %n label(s).", "", sum(r.status == "ready" for r in result.reports))
+        if result.cancelled:
+            text = self.tr("Stopped learning; it resumes after the next change.")
+        self.suggestions_view.set_learning(False, text)
+        self.suggestions_view.reload()
+        self.refresh_sidebar()
 
     def _on_write_error(self, message: str) -> None:
         self.status_label.setText(self.tr("Could not save: %1").replace("%1", engine_text(message)))
@@ -820,6 +865,7 @@ class MainWindow(QMainWindow):
             getattr(album, "name", ""),
             getattr(album, "rule", None),
             getattr(self, "known_labels", None),
+            threshold=self.settings.confidence_threshold,
         )
         accepted = dialog.exec() == RuleEditorDialog.DialogCode.Accepted
         # read in the GUI thread: the write runs in a worker, which must not touch widgets
@@ -934,6 +980,7 @@ class MainWindow(QMainWindow):
         retry = getattr(self, "_close_retry", False)
         stopped = self.indexer.shutdown(50, grace_ms=0) if retry else self.indexer.shutdown(1000)
         self.sidecars.stop()
+        self.teacher.shutdown()
         drained = tasks.shutdown(50 if retry else 3000)
         if not (stopped and drained):
             # A worker is still inside a step it cannot leave (a long inference, a slow disk):

@@ -25,6 +25,8 @@ HashRole = Qt.ItemDataRole.UserRole + 7
 ThumbnailRole = Qt.ItemDataRole.UserRole + 8
 RowRole = Qt.ItemDataRole.UserRole + 9
 LabelVisibleRole = Qt.ItemDataRole.UserRole + 10
+# (the person's tags, a model label or None, its probability): core.search.caption
+CaptionRole = Qt.ItemDataRole.UserRole + 11
 
 #: Roles that are a field of the library row as it is.
 _ROLE_FIELDS = {
@@ -52,6 +54,9 @@ def _row_key(row: Any) -> tuple:
         row.path,
         row.model,
         row.taken_at,
+        row.user_tags,
+        row.match,
+        row.match_confidence,
     )
 
 
@@ -78,12 +83,18 @@ class PhotoListModel(QAbstractListModel):
             return getattr(row, field)
         if role == LabelVisibleRole:
             return bool(row.top_label) and (row.top_probability or 0.0) >= self.confidence_threshold
+        if role == CaptionRole:
+            from resnet_desktop.core.search import caption
+
+            return caption(row, self.confidence_threshold)
         if role == RowRole:
             return row
         if role == ThumbnailRole:
             return self.thumbnail_provider(row) if self.thumbnail_provider else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return _spoken(row, self.confidence_threshold)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -291,7 +302,31 @@ def _tooltip(row: Any) -> str:
         )
     elif row.status == "pending":
         lines.append(QCoreApplication.translate("PhotoListModel", "Waiting to be tagged"))
-    elif row.top_label:
-        pct = round((row.top_probability or 0.0) * 100)
-        lines.append(f"{label_text(row.top_label)} ({pct}%)")
+    else:
+        from resnet_desktop.core.search import caption
+
+        tags, label, confidence = caption(row, 0.0)
+        if tags:
+            lines.append(", ".join(label_text(t) for t in tags))
+        if label:
+            lines.append(f"{label_text(label)} ({round((confidence or 0.0) * 100)}%)")
     return "\n".join(lines)
+
+
+def _spoken(row: Any, threshold: float) -> str:
+    """What the tile's caption says, for screen readers: the person's tags, then a label."""
+    from PySide6.QtCore import QCoreApplication
+
+    from resnet_desktop.core.search import caption
+
+    if row.status == "failed":
+        return QCoreApplication.translate("PhotoDelegate", "Failed")
+    if row.status == "pending":
+        return QCoreApplication.translate("PhotoDelegate", "Tagging…")
+    from resnet_desktop.gui.i18n import label_text
+
+    tags, label, confidence = caption(row, threshold)
+    parts = [label_text(t) for t in tags]
+    if label:
+        parts.append(f"{label_text(label)} {round((confidence or 0.0) * 100)}%")
+    return ", ".join(parts) or QCoreApplication.translate("PhotoDelegate", "No confident label")

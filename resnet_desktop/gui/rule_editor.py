@@ -36,6 +36,7 @@ class RuleEditorDialog(QDialog):
         name: str = "",
         rule: dict | None = None,
         known_labels: list[str] | None = None,
+        threshold: float = 0.0,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Smart Album"))
@@ -72,7 +73,10 @@ class RuleEditorDialog(QDialog):
         self.confidence.setRange(0, 100)
         self.confidence.setSuffix(" %")
         self.confidence.setDecimals(0)
-        self.confidence.setValue(round(float(rule.get("min_confidence", 0.0)) * 100))
+        # A new album starts at the person's threshold: below it labels are hidden everywhere
+        # else, and a 0% album would collect every photo with a faint guess of the label.
+        default = threshold if not rule else 0.0
+        self.confidence.setValue(round(float(rule.get("min_confidence", default)) * 100))
         form.addRow(self.tr("Minimum confidence:"), self.confidence)
 
         self.use_dates = QCheckBox(self.tr("Taken between"))

@@ -11,17 +11,19 @@ import os
 from PySide6.QtCore import QSettings
 
 from resnet_desktop.core import paths
+from resnet_desktop.core.search import DEFAULT_THRESHOLD, THRESHOLD_KEY, THRESHOLD_SECTION
 
-DEFAULT_THRESHOLD = 0.2
 MODEL_AUTO = "auto"
+#: Read by the CLI too (core.search.default_threshold), so both use the person's setting.
+_THRESHOLD = f"{THRESHOLD_SECTION}/{THRESHOLD_KEY}"
 
 
 class AppSettings:
     def __init__(self, qsettings: QSettings | None = None) -> None:
         if qsettings is None:
-            config = paths.config_dir()
-            config.mkdir(parents=True, exist_ok=True)
-            qsettings = QSettings(str(config / "settings.ini"), QSettings.Format.IniFormat)
+            config = paths.settings_file()
+            config.parent.mkdir(parents=True, exist_ok=True)
+            qsettings = QSettings(str(config), QSettings.Format.IniFormat)
         self.q = qsettings
 
     def _get(self, key: str, default, kind):
@@ -58,11 +60,11 @@ class AppSettings:
 
     @property
     def confidence_threshold(self) -> float:
-        return min(1.0, max(0.0, self._get("view/confidence_threshold", DEFAULT_THRESHOLD, float)))
+        return min(1.0, max(0.0, self._get(_THRESHOLD, DEFAULT_THRESHOLD, float)))
 
     @confidence_threshold.setter
     def confidence_threshold(self, value: float) -> None:
-        self.q.setValue("view/confidence_threshold", float(value))
+        self.q.setValue(_THRESHOLD, float(value))
 
     @property
     def decode_threads(self) -> int:

@@ -105,6 +105,14 @@ class Sidebar(QTreeWidget):
                 if self.min_confidence:
                     rule["min_confidence"] = self.min_confidence
                 self._add(section, ViewSource("label", label, label_text(label), rule), count)
+        if data is not None and data.taught:
+            from resnet_desktop.gui.suggestions_view import describe, sidebar_title
+
+            section = self._section("suggestions", self.tr("Suggestions"))
+            for report, count in data.taught:
+                item = self._add(section, ViewSource("suggestions", report.label, report.label), None)
+                item.setText(0, sidebar_title(report, count))
+                item.setToolTip(0, describe(report))
         albums = data.albums if data is not None else []
         album_counts = getattr(data, "album_counts", None) or {}
         smart = [a for a in albums if a.kind == "smart"]

@@ -59,7 +59,9 @@ class _Progress(QObject):
 _closing = threading.Event()
 
 
-def _embed_missing(window: Any, library_path: str, photo_ids: list[int] | None, progress) -> str | None:
+def _embed_missing(
+    window: Any, library_path: str, photo_ids: list[int] | None, progress, cancel: Any = _closing
+) -> str | None:
     """Compute embeddings photos lack for the model in use (worker thread); a notice or None."""
     from resnet_desktop.core import embeddings as emb
     from resnet_desktop.core.library import Library
@@ -81,7 +83,7 @@ def _embed_missing(window: Any, library_path: str, photo_ids: list[int] | None, 
         classifier,
         photo_ids=todo,
         on_progress=lambda p: progress.changed.emit("embeddings", p.done, p.total),
-        cancel=_closing,
+        cancel=cancel,
     )
     return None
 
@@ -99,20 +101,28 @@ def find_similar_work(window: Any, library_path: str, photo_id: int, progress) -
             return [], str(exc)
 
 
-def find_groups_work(library_path: str, include_similar: bool, thumbs: Any, window: Any, progress) -> Any:
+def find_groups_work(
+    library_path: str, include_similar: bool, thumbs: Any, window: Any, progress, cancel: threading.Event
+) -> Any:
+    """The groups, or None when ``cancel`` was set (the person pressed Cancel, or the window closed)."""
     from resnet_desktop.core import duplicates
     from resnet_desktop.core.library import Library
 
     if include_similar:
-        _embed_missing(window, library_path, None, progress)
+        _embed_missing(window, library_path, None, progress, cancel)
+    if cancel.is_set():
+        return None
     with Library(library_path) as lib:
-        return duplicates.find_groups(
-            lib,
-            include_similar=include_similar,
-            thumbs=thumbs,
-            on_progress=lambda p: progress.changed.emit(p.stage, p.done, p.total),
-            cancel=_closing,
-        )
+        try:
+            return duplicates.find_groups(
+                lib,
+                include_similar=include_similar,
+                thumbs=thumbs,
+                on_progress=lambda p: progress.changed.emit(p.stage, p.done, p.total),
+                cancel=cancel,
+            )
+        except duplicates.Cancelled:
+            return None
 
 
 def act_on_group(library_path: str, keep_id: int, others: list[int], merge: bool, trash: bool) -> list:
@@ -222,8 +232,13 @@ class DuplicatesView(QWidget):
         self.include_similar.toggled.connect(lambda _on: self.refresh())
         self.status = QLabel()
         self.status.setObjectName("duplicatesStatus")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancelDuplicates")
+        self.cancel_button.clicked.connect(self.cancel_search)
+        self.cancel_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.status, 1)
+        top.addWidget(self.cancel_button)
         top.addWidget(self.include_similar)
 
         self.tree = QTreeWidget()
@@ -265,6 +280,7 @@ class DuplicatesView(QWidget):
         self.progress.changed.connect(self._on_progress)
         self._busy = False
         self._again = False
+        self._cancel = threading.Event()
         self._update_buttons()
 
     # --- loading --------------------------------------------------------------------------
@@ -274,21 +290,36 @@ class DuplicatesView(QWidget):
             return
         self._busy = True
         self._again = False
+        self._cancel = cancel = threading.Event()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         self.status.setText(self.tr("Looking for duplicates…"))
         window, similar = self.window_, self.include_similar.isChecked()
         path, thumbs = window.library_path, window.thumbnails.thumbs
         tasks.run_task(
-            lambda: find_groups_work(path, similar, thumbs, window, self.progress),
+            lambda: find_groups_work(path, similar, thumbs, window, self.progress, cancel),
             self._on_groups,
             self._on_error,
             pool_name="similar",
         )
 
+    def cancel_search(self) -> None:
+        """Stop the search under way (between photos); what it computed so far is kept."""
+        if not self._busy:
+            return
+        self._cancel.set()
+        self._again = False
+        self.cancel_button.setEnabled(False)
+        self.status.setText(self.tr("Cancelling…"))
+
     def _on_error(self, message: str) -> None:
         self._busy = False
+        self.cancel_button.hide()
         self.status.setText(self.tr("Could not look for duplicates: %1").replace("%1", message))
 
     def _on_progress(self, stage: str, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            return  # "Cancelling…" stays until the work stops
         texts = {
             "fingerprints": self.tr("Reading photos for comparison: %1 of %2"),
             "embeddings": self.tr("Reading photos the model has not seen: %1 of %2"),
@@ -296,10 +327,14 @@ class DuplicatesView(QWidget):
         if stage in texts:
             self.status.setText(texts[stage].replace("%1", str(done)).replace("%2", str(total)))
 
-    def _on_groups(self, groups: list) -> None:
+    def _on_groups(self, groups: list | None) -> None:
         self._busy = False
         if self._again:
             self.refresh()
+            return
+        self.cancel_button.hide()
+        if groups is None:
+            self.status.setText(self.tr("Search cancelled."))
             return
         self.tree.clear()
         titles = {
@@ -336,7 +371,7 @@ class DuplicatesView(QWidget):
             child = QTreeWidgetItem(
                 [
                     member.photo.name,
-                    "" if i == 0 else f"{member.distance:.3f}",
+                    "" if i == 0 else self._difference(group, member),
                     os.path.dirname(member.photo.display_path),
                 ]
             )
@@ -345,6 +380,12 @@ class DuplicatesView(QWidget):
             item.addChild(child)
         self._mark_keeper(item)
         return item
+
+    def _difference(self, group: Any, member: Any) -> str:
+        keep = group.keep.photo
+        if member.photo.content_hash and member.photo.content_hash == keep.content_hash:
+            return self.tr("same file")  # a byte-identical copy of the kept photo
+        return f"{member.distance:.3f}"
 
     def _label_group(self, item: QTreeWidgetItem) -> None:
         group = item.data(0, GroupRole)
@@ -405,7 +446,7 @@ class DuplicatesView(QWidget):
         for i in range(group_item.childCount()):
             child = group_item.child(i)
             member = next(m for m in group.members if m.photo.id == child.data(0, PhotoRole).id)
-            child.setText(1, "" if member is group.keep else f"{member.distance:.3f}")
+            child.setText(1, "" if member is group.keep else self._difference(group, member))
         self._mark_keeper(group_item)
 
     def show_in_folder(self) -> None:
@@ -487,13 +528,21 @@ class SimilarController(QObject):
         window.stack.addWidget(self.view)
         self.view.changed.connect(window._after_write)
         window.sidebar.source_selected.connect(self._on_source)
+        window.indexer.finished.connect(self._after_tagging)
         _closing.clear()
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window_ and event.type() == QEvent.Type.Close:
             _closing.set()  # before the window drains the pools
+            self.view.cancel_search()
         return False
+
+    def _after_tagging(self, _summary: list) -> None:
+        """New or re-tagged photos may form new groups: look again if the view is on screen
+        (otherwise it looks when it is next shown)."""
+        if self.showing_duplicates() and not self.window_.indexer.running:
+            self.view.refresh()
 
     def _on_source(self, source: ViewSource) -> None:
         if source.kind == DUPLICATES:

@@ -21,8 +21,9 @@ _lock = threading.Lock()
 
 #: name -> max threads. "read": library queries; "thumbs": thumbnail and preview decoding;
 #: "write": library writes, one at a time and in order; "download": weights downloads and
-#: imports; "int8": Settings' INT8 check and calibration (loads a model: slow).
-POOL_SIZES = {"read": 2, "thumbs": 2, "write": 1, "download": 1, "int8": 1}
+#: imports; "int8": Settings' INT8 check and calibration (loads a model: slow); "teach":
+#: learning the labels a person taught.
+POOL_SIZES = {"read": 2, "thumbs": 2, "write": 1, "download": 1, "int8": 1, "teach": 1}
 
 
 def pool(name: str) -> QThreadPool:

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from resnet_desktop.core.dates import FILE_TIME
 from resnet_desktop.gui import data
 from resnet_desktop.gui.i18n import engine_text, label_text
 from resnet_desktop.gui.tasks import run_task
@@ -122,6 +124,12 @@ class PhotoViewer(QDialog):
         panel = QVBoxLayout(side)
         panel.setContentsMargins(0, 0, 0, 0)
 
+        # The person's own tags come first, above what the model thinks.
+        self.your_tags_label = QLabel()
+        self.your_tags_label.setObjectName("yourTags")
+        self.your_tags_label.setWordWrap(True)
+        self.your_tags_label.setStyleSheet("font-weight: bold; font-size: 15px")
+        panel.addWidget(self.your_tags_label)
         heading = QLabel(self.tr("Labels"))
         heading.setStyleSheet("font-weight: bold")
         panel.addWidget(heading)
@@ -134,6 +142,8 @@ class PhotoViewer(QDialog):
 
         self.facts = QFormLayout()
         self.date_label = QLabel()
+        self.date_label.setObjectName("takenDate")
+        self.date_label.setWordWrap(True)
         self.camera_label = QLabel()
         self.size_label = QLabel()
         self.failure_label = QLabel()
@@ -162,6 +172,13 @@ class PhotoViewer(QDialog):
         self.tag_list = QListWidget()
         self.tag_list.setMaximumHeight(140)
         panel.addWidget(self.tag_list)
+        # a label the person taught (core.teach) suggests itself here; it is not a tag until accepted
+        self.suggested_label = QLabel()
+        self.suggested_label.setObjectName("suggestedLabel")
+        self.suggested_label.setWordWrap(True)
+        self.suggested_label.setStyleSheet("color: #1565c0")
+        self.suggested_label.hide()
+        panel.addWidget(self.suggested_label)
         add_row = QHBoxLayout()
         self.tag_edit = QLineEdit()
         self.tag_edit.setPlaceholderText(self.tr("Add a tag…"))
@@ -198,6 +215,8 @@ class PhotoViewer(QDialog):
         self.row = row
         self.details = None
         self.setWindowTitle(row.name)
+        self.your_tags_label.setText(", ".join(label_text(t) for t in row.user_tags))
+        self.your_tags_label.setVisible(bool(row.user_tags))
         self.date_label.setText(row.taken_at.replace("T", " ") if row.taken_at else self.tr("unknown"))
         self.camera_label.setText(row.camera or self.tr("unknown"))
         size = f"{row.width} × {row.height}" if row.width and row.height else self.tr("unknown")
@@ -239,6 +258,13 @@ class PhotoViewer(QDialog):
         predictions = details.get("predictions") or []
         if not predictions:
             self.labels_grid.addWidget(QLabel(self.tr("Not tagged yet")), 0, 0)
+        # a label the person removed is gone from this photo (its tags leave it out)
+        kept = {tag_name(t).lower() for t in details.get("tags") or []}
+        predictions = (
+            [p for p in predictions if p.label.lower() in kept]
+            if details.get("tags") is not None
+            else predictions
+        )
         for i, p in enumerate(predictions[:3]):
             name = QLabel(label_text(p.label))
             bar = QProgressBar()
@@ -246,19 +272,56 @@ class PhotoViewer(QDialog):
             bar.setValue(round(p.probability * 1000))
             bar.setFormat(f"{p.probability * 100:.1f}%")
             bar.setMaximumHeight(16)
+            if p.probability < details.get("threshold", 0.0):
+                # below the person's threshold: still shown here, greyed, never as a tag
+                for widget in (name, bar):
+                    widget.setEnabled(False)
+                    widget.setToolTip(self.tr("Below your confidence threshold"))
             self.labels_grid.addWidget(name, i, 0)
             self.labels_grid.addWidget(bar, i, 1)
+            wrong = QToolButton()
+            wrong.setText("✕")
+            wrong.setAutoRaise(True)
+            wrong.setToolTip(self.tr("Not this: remove the label from this photo"))
+            wrong.setAccessibleName(self.tr("Remove label %1").replace("%1", label_text(p.label)))
+            wrong.clicked.connect(lambda _checked=False, label=p.label: self._edit_tags([], [label]))
+            self.labels_grid.addWidget(wrong, i, 2)
         self.model_label.setText(
             self.tr("Tagged by %1").replace("%1", engine_text(model_title(self.row.model)))
         )
+        # Tags are the person's words only; the model's guesses stay in Labels above.
         self.tag_list.clear()
-        for tag in details.get("tags") or []:
-            source = getattr(tag, "source", "")
-            item = QListWidgetItem(
-                label_text(tag_name(tag)) + (self.tr("  (yours)") if source == "user" else "")
-            )
-            item.setData(Qt.ItemDataRole.UserRole, tag_name(tag))
+        yours = [tag_name(t) for t in details.get("tags") or [] if getattr(t, "source", "") == "user"]
+        for name in yours:
+            item = QListWidgetItem(label_text(name))
+            item.setData(Qt.ItemDataRole.UserRole, name)
             self.tag_list.addItem(item)
+        self.your_tags_label.setText(", ".join(label_text(t) for t in yours))
+        self.your_tags_label.setVisible(bool(yours))
+        taken, source = details.get("taken") or (None, None)
+        if self.row.taken_at and source == FILE_TIME:
+            # the library read a date when it tagged the photo; the file no longer has one here
+            # (edited since, or its drive is offline): show the library's, without a field name
+            taken, source = self.row.taken_at, "EXIF"
+        if taken:
+            text = taken[:19].replace("T", " ")
+            if source == FILE_TIME:
+                self.date_label.setText(
+                    self.tr("%1 (file date; the photo has no EXIF date)").replace("%1", text)
+                )
+            else:
+                self.date_label.setText(
+                    self.tr("%1 (%2)")
+                    .replace("%1", text)
+                    .replace("%2", source if source == "EXIF" else "EXIF " + source)
+                )
+        suggested = details.get("suggestions") or []
+        self.suggested_label.setText(
+            self.tr("Suggested: %1").replace(
+                "%1", ", ".join(f"{label} {round(p * 100)}%" for label, p in suggested)
+            )
+        )
+        self.suggested_label.setVisible(bool(suggested))
 
     # --- actions --------------------------------------------------------------------------
     def tag_names(self) -> list[str]:

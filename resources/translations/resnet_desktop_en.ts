@@ -26,6 +26,44 @@
     </message>
 </context>
 <context>
+    <name>LabelWords</name>
+    <message numerus="yes">
+        <source>A rough estimate: its examples show only %n different picture(s).</source>
+        <translation>
+            <numerusform>A rough estimate: its examples show only %n different picture.</numerusform>
+            <numerusform>A rough estimate: its examples show only %n different pictures.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Needs %n more example(s) before it can be learned.</source>
+        <translation>
+            <numerusform>Needs %n more example before it can be learned.</numerusform>
+            <numerusform>Needs %n more examples before it can be learned.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of its photos are not tagged by the current model yet (File &gt; Re-tag Library).</source>
+        <translation>
+            <numerusform>%n of its photos is not tagged by the current model yet (File &gt; Re-tag Library).</numerusform>
+            <numerusform>%n of its photos are not tagged by the current model yet (File &gt; Re-tag Library).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Its examples are near copies of %n picture(s): tag a few different photos with it.</source>
+        <translation>
+            <numerusform>Its examples are near copies of %n picture: tag a few different photos with it.</numerusform>
+            <numerusform>Its examples are near copies of %n pictures: tag a few different photos with it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more needed</source>
+        <translation>
+            <numerusform>%n more needed</numerusform>
+            <numerusform>%n more needed</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Tagged %n photo(s)</source>
@@ -60,6 +98,13 @@
         <translation>
             <numerusform>Remove %n photo from the library? The file stays on disk.</numerusform>
             <numerusform>Remove %n photos from the library? The files stay on disk.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Learned %n label(s).</source>
+        <translation>
+            <numerusform>Learned %n label.</numerusform>
+            <numerusform>Learned %n labels.</numerusform>
         </translation>
     </message>
 </context>

@@ -8,6 +8,10 @@
         <translation>包括相似的照片（连拍）</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
@@ -44,6 +48,10 @@
         <translation>正在查找重复照片…</translation>
     </message>
     <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
         <source>Could not look for duplicates: %1</source>
         <translation>无法查找重复照片：%1</translation>
     </message>
@@ -54,6 +62,10 @@
     <message>
         <source>Reading photos the model has not seen: %1 of %2</source>
         <translation>正在读取模型未见过的照片：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Search cancelled.</source>
+        <translation>已取消查找。</translation>
     </message>
     <message>
         <source>Exact copies (the same file)</source>
@@ -76,6 +88,10 @@
     <message>
         <source>No duplicates found.</source>
         <translation>没有找到重复照片。</translation>
+    </message>
+    <message>
+        <source>same file</source>
+        <translation>同一文件</translation>
     </message>
     <message>
         <source>Keep %1: %2</source>
@@ -184,6 +200,91 @@ The files stay on disk. %2 is kept.</source>
     </message>
 </context>
 <context>
+    <name>LabelWords</name>
+    <message>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <source>finds about %1 of 10</source>
+        <translation>大约能找到 10 张中的 %1 张</translation>
+    </message>
+    <message>
+        <source>finds fewer than 1 in 10</source>
+        <translation>10 张中找到不到 1 张</translation>
+    </message>
+    <message>
+        <source>, with %1 wrong in 10</source>
+        <translation>，每 10 个建议中约 %1 个是错的</translation>
+    </message>
+    <message>
+        <source>, with fewer than 1 wrong in 10</source>
+        <translation>，每 10 个建议中错的不到 1 个</translation>
+    </message>
+    <message>
+        <source>Measured on your photos, it %1.</source>
+        <translation>在你的照片上测得：它%1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A rough estimate: its examples show only %n different picture(s).</source>
+        <translation>
+            <numerusform>只是粗略估计：它的示例只有 %n 张不同的图。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Too unsure to suggest anything yet (%1). Tag more photos with it, or remove it where it is wrong.</source>
+        <translation>还太没把握，暂不建议（%1）。请给更多照片加上这个标签，或在标错的地方删除它。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Needs %n more example(s) before it can be learned.</source>
+        <translation>
+            <numerusform>还需要 %n 个示例才能学习。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of its photos are not tagged by the current model yet (File &gt; Re-tag Library).</source>
+        <translation>
+            <numerusform>它的 %n 张照片尚未由当前模型标注（文件 &gt; 重新标注图库）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Its examples are near copies of %n picture(s): tag a few different photos with it.</source>
+        <translation>
+            <numerusform>它的示例几乎都是 %n 张图的副本：请给几张不同的照片加上它。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It is on nearly every photo, so there is nothing to tell it apart from.</source>
+        <translation>几乎每张照片都有这个标签，没有可以区分的对象。</translation>
+    </message>
+    <message>
+        <source>No photo has been tagged yet, so there is nothing to learn from.</source>
+        <translation>还没有照片被标注，无从学习。</translation>
+    </message>
+    <message>
+        <source>Not learned: only the labels with the most examples are learned at a time.</source>
+        <translation>未学习：每次只学习示例最多的那些标签。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more needed</source>
+        <translation>
+            <numerusform>还需 %n 个</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>unsure</source>
+        <translation>没把握</translation>
+    </message>
+    <message>
+        <source>on every photo</source>
+        <translation>每张照片都有</translation>
+    </message>
+    <message>
+        <source>not learned</source>
+        <translation>未学习</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <source>en</source>
@@ -229,6 +330,10 @@ The files stay on disk. %2 is kept.</source>
     <message>
         <source>No photos match.</source>
         <translation>没有符合条件的照片。</translation>
+    </message>
+    <message>
+        <source>Learning your labels…</source>
+        <translation>正在学习你的标签…</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -317,6 +422,14 @@ or right-click them and choose Add to Album.</source>
 或右键单击它们并选择“添加到相册”。</translation>
     </message>
     <message>
+        <source>No photos match “%1”.</source>
+        <translation>没有与“%1”匹配的照片。</translation>
+    </message>
+    <message>
+        <source>Nearest labels: %1</source>
+        <translation>最接近的标签：%1</translation>
+    </message>
+    <message>
         <source>Remove from Album</source>
         <translation>从相册中移除</translation>
     </message>
@@ -347,6 +460,16 @@ or right-click them and choose Add to Album.</source>
     <message>
         <source>Remove from Library</source>
         <translation>从图库中移除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Learned %n label(s).</source>
+        <translation>
+            <numerusform>已学会 %n 个标签。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopped learning; it resumes after the next change.</source>
+        <translation>已停止学习；下次更改后会继续。</translation>
     </message>
     <message>
         <source>Could not save: %1</source>
@@ -406,6 +529,10 @@ or right-click them and choose Add to Album.</source>
     <message>
         <source>No confident label</source>
         <translation>没有可信的标签</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -510,12 +637,32 @@ or right-click them and choose Add to Album.</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
+        <source>Below your confidence threshold</source>
+        <translation>低于你设置的置信度阈值</translation>
+    </message>
+    <message>
+        <source>Not this: remove the label from this photo</source>
+        <translation>不是这个：从这张照片移除此标签</translation>
+    </message>
+    <message>
+        <source>Remove label %1</source>
+        <translation>移除标签 %1</translation>
+    </message>
+    <message>
         <source>Tagged by %1</source>
         <translation>由 %1 打标签</translation>
     </message>
     <message>
-        <source>  (yours)</source>
-        <translation>  （您添加的）</translation>
+        <source>%1 (file date; the photo has no EXIF date)</source>
+        <translation>%1（文件日期；照片没有 EXIF 日期）</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Suggested: %1</source>
+        <translation>建议：%1</translation>
     </message>
 </context>
 <context>
@@ -809,6 +956,10 @@ or right-click them and choose Add to Album.</source>
         <translation>自动相册</translation>
     </message>
     <message>
+        <source>Suggestions</source>
+        <translation>建议</translation>
+    </message>
+    <message>
         <source>Smart Albums</source>
         <translation>智能相册</translation>
     </message>
@@ -918,6 +1069,45 @@ or right-click them and choose Add to Album.</source>
         <translation>
             <numerusform>%n 张相似照片，最相似的在前</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionsView</name>
+    <message>
+        <source>Stop Learning</source>
+        <translation>停止学习</translation>
+    </message>
+    <message>
+        <source>Y accepts, N rejects, arrows move on; select several photos to decide on all of them.</source>
+        <translation>按 Y 接受，按 N 拒绝，方向键移到下一张；选中多张照片可一次决定。</translation>
+    </message>
+    <message>
+        <source>Accept (Y)</source>
+        <translation>接受 (Y)</translation>
+    </message>
+    <message>
+        <source>Reject (N)</source>
+        <translation>拒绝 (N)</translation>
+    </message>
+    <message>
+        <source>This label is no longer taught: no photo carries it.</source>
+        <translation>这个标签已不再学习：没有照片带有它。</translation>
+    </message>
+    <message>
+        <source>Nothing to review: no other photo looks like it.</source>
+        <translation>没有需要审阅的：没有其他照片像它。</translation>
+    </message>
+    <message>
+        <source>No suggestions for this label.</source>
+        <translation>这个标签没有建议。</translation>
+    </message>
+    <message>
+        <source>All reviewed.</source>
+        <translation>全部审阅完毕。</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>无法保存：%1</translation>
     </message>
 </context>
 </TS>

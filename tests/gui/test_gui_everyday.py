@@ -247,7 +247,7 @@ def test_plain_album_context_menu_delete_counts_and_empty_invitation(qtbot, tmp_
     click_tile(qtbot, window, 1, Qt.KeyboardModifier.ControlModifier)
     menu = choose_in_menu(["Add to Album", "Favourites"])
     right_click(window.grid.viewport(), tile_centre(window, 1))
-    assert menu.texts == ["Open", "Show in Folder", "Add to Album", "Remove from Library…"]
+    assert menu.texts == ["Open", "Show in Folder", "Find Similar", "Add to Album", "Remove from Library…"]
     qtbot.waitUntil(lambda: sidebar_text(window, "Favourites") == "Favourites  (2)", timeout=5000)
 
     # right click Show in Folder
@@ -264,6 +264,7 @@ def test_plain_album_context_menu_delete_counts_and_empty_invitation(qtbot, tmp_
     assert menu.texts == [
         "Open",
         "Show in Folder",
+        "Find Similar",
         "Add to Album",
         "Remove from Album “Favourites”",
         "Remove from Library…",

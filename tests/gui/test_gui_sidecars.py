@@ -119,10 +119,10 @@ def test_read_only_folder_goes_to_the_mirror_with_a_message(qtbot, tmp_path, mon
     qtbot.waitUntil(
         lambda: "kitchen" in xmp_readers.read_with_xml(in_mirror).get("dc:subject", []), timeout=10000
     )
-    qtbot.waitUntil(lambda: "read-only folders written to" in window.status_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "read-only folder written to" in window.status_label.text(), timeout=5000)
     assert (
         window.status_label.text()
-        == f"1 sidecar(s) of photos in read-only folders written to {tmp_path / 'Mirror'}"
+        == f"1 sidecar of a photo in a read-only folder written to {tmp_path / 'Mirror'}"
     )
     assert not list(folder.glob("*.xmp"))
     viewer.close()

@@ -4,6 +4,8 @@ sidebar's Duplicates item, Move to Trash with its confirmation (into a temporary
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +15,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDialog,
     QLabel,
     QListWidget,
@@ -25,6 +28,7 @@ from resnet_desktop.core.library import Library
 from resnet_desktop.gui.main_window import MainWindow
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier
+from tests.gui.person import drop_files
 
 
 class MeanColourClassifier(ColourClassifier):
@@ -207,3 +211,79 @@ def test_find_similar_from_the_viewer(qtbot, window):
         "rocket.jpg",
     }
     viewer.close()
+
+
+def _sections(tree: QTreeWidget) -> list[str]:
+    return [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+
+
+def test_duplicates_view_looks_again_when_tagging_finishes(qtbot, window, photos, tmp_path):
+    tree = _open_duplicates(qtbot, window)
+    assert _sections(tree) == ["Near copies (edited, resized or re-saved)  (1)"]
+    # with the view on screen, the person drops a folder holding plain copies of two photos
+    more = tmp_path / "From the phone"
+    more.mkdir()
+    shutil.copy(photos / "coffee.png", more / "coffee.png")
+    shutil.copy(photos / "chelsea.png", more / "chelsea.png")
+    assert drop_files(window, [more])
+    # once they are tagged the view shows the new groups by itself
+    qtbot.waitUntil(lambda: len(_sections(tree)) == 2, timeout=30000)
+    assert _sections(tree) == [
+        "Exact copies (the same file)  (1)",
+        "Near copies (edited, resized or re-saved)  (1)",
+    ]
+    coffee = tree.topLevelItem(0).child(0)
+    assert sorted(coffee.child(i).toolTip(0) for i in range(coffee.childCount())) == sorted(
+        [str(photos / "coffee.png"), str(more / "coffee.png")]
+    )
+    # the byte copy of chelsea.png joins its near group (not a group of its own as well) and
+    # is shown as the same file as the kept one
+    chelsea = tree.topLevelItem(1).child(0)
+    rows = {chelsea.child(i).toolTip(0): chelsea.child(i).text(1) for i in range(chelsea.childCount())}
+    assert len(rows) == 3 and str(photos / "chelsea-small.jpg") in rows
+    assert sorted(rows.values()) == sorted(["keep", "same file", rows[str(photos / "chelsea-small.jpg")]])
+    window.grab().save(str(tmp_path / "duplicates-after-tagging.png"))
+
+
+class GatedClassifier(MeanColourClassifier):
+    """A model that takes as long as the test wants: it waits for ``gate`` on every batch."""
+
+    gate = threading.Event()
+
+    def infer(self, batch: np.ndarray, top_k: int = 3):
+        self.gate.wait(60)
+        return super().infer(batch, top_k)
+
+
+def test_a_long_search_can_be_cancelled(qtbot, photos, tmp_path, temporary_trash):
+    gate = GatedClassifier.gate
+    gate.set()
+    win = MainWindow(AppSettings(), classifier_factory=GatedClassifier, batch_size=4)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win._library_ready, timeout=5000)
+    assert drop_files(win, [photos])
+    qtbot.waitUntil(lambda: win.last_summary is not None and not win.indexer.running, timeout=30000)
+    # as in a library tagged before this feature: most photos have no embedding yet
+    with sqlite3.connect(win.library_path) as db:
+        db.execute("DELETE FROM embeddings WHERE photo_id != (SELECT min(photo_id) FROM embeddings)")
+    tree = _open_duplicates(qtbot, win)
+    status = win.findChild(QLabel, "duplicatesStatus")
+    cancel = win.findChild(QPushButton, "cancelDuplicates")
+    qtbot.waitUntil(lambda: status.text() == "1 group of copies", timeout=10000)
+    assert not cancel.isVisible()
+    gate.clear()  # from now on the model is slow
+    try:
+        qtbot.mouseClick(win.findChild(QCheckBox, "includeSimilar"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: status.text().startswith("Reading photos the model has not seen"), timeout=10000
+        )
+        assert cancel.isVisible() and cancel.isEnabled()
+        win.grab().save(str(tmp_path / "duplicates-searching.png"))
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        assert status.text() == "Cancelling…" and not cancel.isEnabled()
+    finally:
+        gate.set()  # the batch in the model finishes; nothing more is started
+    qtbot.waitUntil(lambda: status.text() == "Search cancelled.", timeout=20000)
+    assert not cancel.isVisible()
+    assert _sections(tree) == ["Near copies (edited, resized or re-saved)  (1)"]  # the last results stay

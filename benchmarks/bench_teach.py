@@ -1,0 +1,306 @@
+"""Labels a person teaches (core.teach): how well they find new photos, and what they cost.
+
+Quality. Concepts that are not ImageNet classes, grouped by hand from the photos inside the
+scikit-image and matplotlib wheels (medical and microscope images, ground textures, space,
+documents and graphics, portraits), plus unrelated photos as distractors. Every base photo
+gets augmented copies (random crop and zoom, flip, small rotation, brightness, contrast and
+colour changes, blur). For each concept the copies of some base photos are tagged (taught)
+and the copies of the *other* base photos of the concept are what it should find: never a
+copy of a taught photo. Embeddings come from the model the app would use (ResNet-18 when its
+weights are here, else the offline EfficientNet-Lite0). Reported per concept and overall:
+
+- recall@k: the share of held-out photos among the k best-ranked untagged photos, with k the
+  number of held-out photos (then also precision@k) and k = 2x that;
+- the suggestions the app really makes (probability >= teach.SUGGEST_AT): their precision
+  and recall against the truth, next to what the app's cross-validation *claimed* (its
+  honesty);
+- the same ranking from a plain centroid (cosine similarity to the taught photos' mean
+  embedding): the baseline to beat.
+
+Cost. A synthetic library of N photos (default 100,000) with 512-d embeddings (ResNet-18's
+size), 10 labels x 50 tagged photos: time to load the embeddings, to learn all 10 labels
+(cross-validation included), and to score the whole library with one label's classifier.
+
+    python benchmarks/bench_teach.py            # both parts (~3 min on 2 cores)
+    python benchmarks/bench_teach.py --quick    # fewer copies, 20,000 photos
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageEnhance, ImageFilter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from resnet_desktop.core import teach  # noqa: E402
+from resnet_desktop.core.classify import Prediction, load_classifier  # noqa: E402
+from resnet_desktop.core.library import Library  # noqa: E402
+
+
+def _skimage(name: str) -> Path:
+    import skimage
+
+    return Path(skimage.__file__).parent / "data" / name
+
+
+def _mpl(name: str) -> Path:
+    import matplotlib
+
+    return Path(matplotlib.__file__).parent / "mpl-data" / "sample_data" / name
+
+
+def _faces(indices: list[int]) -> list[tuple[str, Image.Image]]:
+    faces = np.load(_skimage("lfw_subset.npy"))  # 25x25 greyscale faces, 0..1
+    return [
+        (f"lfw_{i}", Image.fromarray((faces[i] * 255).astype(np.uint8)).convert("RGB").resize((224, 224)))
+        for i in indices
+    ]
+
+
+def _open(path: Path) -> Image.Image:
+    image = Image.open(path)
+    image.seek(0)
+    return image.convert("RGB")
+
+
+#: concept -> base photos. The first half (rounded up) is taught, the rest held out.
+CONCEPTS: dict[str, list[str]] = {
+    "medical images": ["cell.png", "ihc.png", "microaneurysms.png", "retina.jpg", "phantom.png"],
+    "ground textures": ["brick.png", "grass.png", "gravel.png"],
+    "space": ["hubble_deep_field.jpg", "moon.png", "rocket.jpg"],
+    "documents and graphics": [
+        "page.png",
+        "text.png",
+        "logo.png",
+        "mpl:logo2.png",
+        "mpl:Minduka_Present_Blue_Pack.png",
+    ],
+    "portraits": [
+        "mpl:grace_hopper.jpg",
+        "camera.png",
+        "astronaut.png",
+        "lfw:0",
+        "lfw:40",
+        "lfw:80",
+        "lfw:120",
+    ],
+}
+DISTRACTORS = [
+    "chelsea.png", "coffee.png", "coins.png", "horse.png", "motorcycle_left.png", "motorcycle_right.png",
+    "clock_motion.png", "chessboard_RGB.png", "color.png", "no_time_for_that_tiny.gif",
+]  # fmt: skip
+
+
+def load_base(name: str) -> Image.Image:
+    if name.startswith("lfw:"):
+        return _faces([int(name[4:])])[0][1]
+    if name.startswith("mpl:"):
+        return _open(_mpl(name[4:]))
+    return _open(_skimage(name))
+
+
+def augment(image: Image.Image, rng: np.random.Generator) -> Image.Image:
+    w, h = image.size
+    scale = rng.uniform(0.55, 1.0)
+    cw, ch = int(w * scale), int(h * scale)
+    x, y = int(rng.integers(0, w - cw + 1)), int(rng.integers(0, h - ch + 1))
+    out = image.crop((x, y, x + cw, y + ch))
+    if rng.random() < 0.5:
+        out = out.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    out = out.rotate(float(rng.uniform(-15, 15)), resample=Image.Resampling.BILINEAR, expand=False)
+    out = ImageEnhance.Brightness(out).enhance(float(rng.uniform(0.7, 1.3)))
+    out = ImageEnhance.Contrast(out).enhance(float(rng.uniform(0.7, 1.3)))
+    out = ImageEnhance.Color(out).enhance(float(rng.uniform(0.6, 1.4)))
+    if rng.random() < 0.3:
+        out = out.filter(ImageFilter.GaussianBlur(float(rng.uniform(0.5, 1.5))))
+    return out
+
+
+def store(lib: Library, path: str, vector: np.ndarray, model: str) -> int:
+    (photo_id,) = lib.add_pending([(path, 1, 1)])
+    store_vector(lib, photo_id, vector, model)
+    return photo_id
+
+
+def store_vector(lib: Library, photo_id: int, vector: np.ndarray, model: str) -> None:
+    lib.save_result(
+        photo_id,
+        size=1,
+        mtime_ns=1,
+        content_hash=None,
+        width=None,
+        height=None,
+        taken_at=None,
+        camera=None,
+        model=model,
+        predictions=[Prediction(1, 0, "tench", 0.1)],
+        embedding=vector,
+    )
+
+
+def quality(copies: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    classifier, notice = load_classifier()
+    print(f"embeddings: {classifier.model} ({classifier.backend}){'; ' + notice if notice else ''}")
+    bases = [(c, n) for c, names in CONCEPTS.items() for n in names] + [(None, n) for n in DISTRACTORS]
+    started = time.perf_counter()
+    images, owners = [], []
+    for concept, name in bases:
+        base = load_base(name)
+        for k in range(copies):
+            images.append(augment(base, rng) if k else base)
+            owners.append((concept, name))
+    vectors = []
+    for i in range(0, len(images), 16):
+        vectors += [r.embedding for r in classifier.classify(images[i : i + 16], top_k=1)]
+    print(f"{len(bases)} base photos x {copies} copies = {len(images)} photos, embedded in "
+          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = Library(Path(tmp) / "lib.sqlite3")
+        with lib.transaction():
+            ids = [
+                store(lib, os.path.join(tmp, f"{i:04d}.png"), v, classifier.model)
+                for i, v in enumerate(vectors)
+            ]
+        taught_bases: dict[str, set[str]] = {}
+        for concept, names in CONCEPTS.items():
+            taught_bases[concept] = set(names[: (len(names) + 1) // 2])
+            with lib.transaction():
+                for photo_id, (owner, name) in zip(ids, owners, strict=True):
+                    if owner == concept and name in taught_bases[concept]:
+                        lib.set_user_tags(photo_id, add=[concept])
+        reports = {r.label: r for r in teach.learn(lib, seed=seed)}
+        model = teach.current_model(lib)
+        all_ids, matrix = teach.load_embeddings(lib, model)
+        x = teach._features(matrix)
+        row_of = {int(p): i for i, p in enumerate(all_ids)}
+        for concept in CONCEPTS:
+            taught = [
+                row_of[p]
+                for p, (o, n) in zip(ids, owners, strict=True)
+                if o == concept and n in taught_bases[concept]
+            ]
+            truth = {
+                row_of[p]
+                for p, (o, n) in zip(ids, owners, strict=True)
+                if o == concept and n not in taught_bases[concept]
+            }
+            candidates = np.array([i for i in range(len(x)) if i not in set(taught)])
+            # the probe, trained as the app trains it (on all taught photos, unlabelled sample)
+            probe = teach.fit_label(x, np.array(taught), candidates)
+            probe_rank = candidates[np.argsort(-probe.scores(x[candidates])[:, 0], kind="stable")]
+            centroid = x[taught].mean(axis=0)
+            centroid_rank = candidates[np.argsort(-(x[candidates] @ centroid), kind="stable")]
+            r = reports[concept]
+            suggested = {row_of[s.photo_id] for s in teach.suggestions(lib, concept)}
+            hits = len(suggested & truth)
+            rows.append(
+                {
+                    "concept": concept,
+                    "taught": len(taught),
+                    "held_out": len(truth),
+                    "probe_r@k": _recall_at(probe_rank, truth, len(truth)),
+                    "probe_r@2k": _recall_at(probe_rank, truth, 2 * len(truth)),
+                    "centroid_r@k": _recall_at(centroid_rank, truth, len(truth)),
+                    "centroid_r@2k": _recall_at(centroid_rank, truth, 2 * len(truth)),
+                    "status": r.status,
+                    "suggested": len(suggested),
+                    "sugg_precision": hits / len(suggested) if suggested else float("nan"),
+                    "sugg_recall": hits / len(truth),
+                    "claimed_p": r.precision,
+                    "claimed_r": r.recall,
+                }
+            )
+        lib.close()
+    print()
+    print(f"{'concept':<24}{'taught':>7}{'held':>6}   {'recall@k (=precision@k)':>24}   {'recall@2k':>15}"
+          f"   {'suggestions':>11} {'precision':>9} {'recall':>7}   {'claimed p/r':>11}  status")  # fmt: skip
+    print(f"{'':<24}{'':>7}{'out':>6}   {'probe / centroid':>24}   {'probe / centr.':>15}")
+    for r in rows:
+        claimed = "-" if r["claimed_r"] is None else f"{r['claimed_p'] or 0:.2f}/{r['claimed_r']:.2f}"
+        print(
+            f"{r['concept']:<24}{r['taught']:>7}{r['held_out']:>6}   "
+            f"{r['probe_r@k']:>12.2f} / {r['centroid_r@k']:<9.2f}   "
+            f"{r['probe_r@2k']:>6.2f} / {r['centroid_r@2k']:<6.2f}   {r['suggested']:>11} "
+            f"{r['sugg_precision']:>9.2f} {r['sugg_recall']:>7.2f}   {claimed:>11}  {r['status']}"
+        )
+    mean = {
+        k: statistics.mean(r[k] for r in rows)
+        for k in ("probe_r@k", "centroid_r@k", "probe_r@2k", "centroid_r@2k")
+    }
+    print(f"{'mean':<37}   {mean['probe_r@k']:>12.2f} / {mean['centroid_r@k']:<9.2f}   "
+          f"{mean['probe_r@2k']:>6.2f} / {mean['centroid_r@2k']:<6.2f}")  # fmt: skip
+
+
+def _recall_at(rank: np.ndarray, truth: set[int], k: int) -> float:
+    return len(set(rank[:k].tolist()) & truth) / len(truth)
+
+
+def cost(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    dim, labels, examples = 512, 10, 50
+    centres = rng.normal(size=(200, dim)).astype(np.float32)
+    members = rng.integers(0, 200, n)
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = Library(Path(tmp) / "lib.sqlite3")
+        started = time.perf_counter()
+        with lib.transaction():
+            ids = lib.add_pending([(os.path.join(tmp, f"IMG_{i:06d}.jpg"), 1, 1) for i in range(n)])
+            for photo_id, c in zip(ids, members, strict=True):
+                vector = centres[c] + rng.normal(size=dim).astype(np.float32)
+                store_vector(lib, photo_id, vector, "resnet18")
+            for k in range(labels):
+                for photo_id in [p for p, c in zip(ids, members, strict=True) if c == k][:examples]:
+                    lib.set_user_tags(photo_id, add=[f"label {k}"])
+        built = time.perf_counter() - started
+        print(f"\nlibrary of {n:,} photos with {dim}-d embeddings built in {built:.0f} s")
+        t = time.perf_counter()
+        _ids, matrix = teach.load_embeddings(lib, "resnet18")
+        load_s = time.perf_counter() - t
+        x = teach._features(matrix)
+        t = time.perf_counter()
+        reports = teach.learn(lib, seed=seed)
+        learn_s = time.perf_counter() - t
+        per_label = [r.seconds for r in reports]
+        probe = teach.fit_label(x, np.arange(examples), rng.choice(n, 3000, replace=False))
+        t = time.perf_counter()
+        for _ in range(3):
+            probe.scores(x)
+        score_s = (time.perf_counter() - t) / 3
+        lib.close()
+    ready = sum(r.status == "ready" for r in reports)
+    print(f"load {n:,} embeddings from the library     {load_s:6.2f} s")
+    print(
+        f"learn {labels} labels x {examples} examples (all)     {learn_s:6.2f} s  ({ready} ready; per label: "
+        f"training + 5-fold CV + scoring {statistics.median(per_label):.2f} s median)"
+    )
+    print(f"score the whole library, one label         {score_s * 1000:6.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="4 copies per photo, 20,000-photo library")
+    parser.add_argument("--copies", type=int, default=None, help="copies per base photo (default 12)")
+    parser.add_argument("--photos", type=int, default=None, help="library size for the cost part")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-cost", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_quality:
+        quality(args.copies or (4 if args.quick else 12), args.seed)
+    if not args.skip_cost:
+        cost(args.photos or (20_000 if args.quick else 100_000), args.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,527 @@
+"""Labels a person teaches: learn their own tags from the stored embeddings and suggest them.
+
+ImageNet's classes do not know "our boat" or "receipts"; the person's tags do. For every
+label a person put on at least ``MIN_EXAMPLES`` photos, a small classifier (a linear probe,
+logistic regression trained by gradient descent, numpy only) learns it from:
+
+- positives: photos the person tagged with it;
+- hard negatives: photos they removed it from, and suggestions of it they rejected;
+- unlabelled negatives: a random sample of the rest of the library.
+
+How good it is, is measured on the person's own photos by cross-validation: every example is
+scored by a classifier that did not see it (nor a near copy of it). Untagged photos are not
+known negatives: some of them are exactly what the label should find. Their share is bounded
+by the mixture bound (untagged photos scoring above any threshold are at least that share of
+the label's own photos times the share of held-out tagged photos above it; the smallest ratio
+over thresholds bounds the share from above: Scott, Blanchard & Handy 2013). From it follow,
+at every threshold, the expected precision of what would be suggested; the app suggests down
+to the lowest threshold that keeps it at ``MIN_PRECISION`` and reports that precision and the
+recall there (the share of held-out tagged photos found). A label that ranks its held-out
+examples poorly, or reaches neither, is "weak" and suggests nothing. A suggestion's
+probability is the expected precision of suggestions at least as sure as it.
+
+Suggestions are rows of their own (``Library.replace_suggestions``), never a person's tags;
+accepting one makes it a tag, rejecting one is kept for good and teaches a negative.
+Everything is recomputed from the person's tags and rejections, so when the model behind the
+embeddings changes (ResNet-18 arriving, INT8) ``is_stale`` says so and ``learn`` retrains on
+the new embeddings; nothing confirmed or rejected is lost.
+
+The learner is replaceable: ``learn(..., learner=...)`` takes a factory of objects with
+``fit(x, y, weights) -> self`` and ``scores(x) -> logits`` that train one classifier per
+column of ``weights`` (see ``Learner`` and ``LinearProbe``). Cross-validation folds keep near
+copies of a picture together (``duplicate_groups``), so bursts and edits do not flatter it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from resnet_desktop.core.library import Library
+
+#: A label needs this many tagged photos (with an embedding) before it is learned.
+MIN_EXAMPLES = 5
+#: Labels learned per run at most (those with the most examples first).
+MAX_LABELS = 300
+#: Suggestions stop where their expected precision would fall below this; a label suggests
+#: only when cross-validation expects this precision with at least MIN_RECALL.
+MIN_PRECISION = 0.5
+MIN_RECALL = 0.3
+#: ...and ranks a held-out example above this share of untagged photos on average (AUC; the
+#: untagged photos include the label's own untagged ones, so even a perfect probe stays below 1).
+MIN_RANKING = 0.75
+#: A label on more than this share of the photos has nothing left to tell apart.
+EVERYWHERE_SHARE = 0.9
+#: Suggestions kept per label (best first): a review queue, not a second library.
+MAX_SUGGESTIONS = 2000
+#: Caps on the training set, so a label's training cost does not grow with the library.
+MAX_POSITIVES = 2000
+UNLABELLED_SAMPLE = 3000
+HARD_NEGATIVE_WEIGHT = 3.0
+FOLDS = 5
+#: Cosine similarity (of centred embeddings) from which two photos count as near copies.
+NEAR_COPY = 0.6
+#: Distinct pictures (groups of near copies) a label needs to be cross-validated.
+MIN_DISTINCT = 2
+#: Below this many distinct pictures among the examples the measured quality is a rough estimate
+#: (near copies of one picture teach and test little more than the picture itself).
+ROUGH_BELOW = 10
+
+STATUSES = ("ready", "weak", "needs_examples", "needs_variety", "everywhere", "no_embeddings", "not_learned")
+
+
+class Learner(Protocol):
+    """Trains ``m`` classifiers at once on the same rows: column j of ``weights`` (n, m) is the
+    j-th one's weight per row (0 leaves the row out). ``scores`` gives logits, shape (n, m)."""
+
+    def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Learner: ...
+    def scores(self, x: np.ndarray) -> np.ndarray: ...
+
+
+class LinearProbe:
+    """Weighted L2-regularised logistic regression, full-batch gradient descent with Adam steps.
+
+    The cross-validation folds and the final classifier train together as columns of one
+    weight matrix: one matrix product per step instead of one per fold.
+    """
+
+    def __init__(self, steps: int = 300, learning_rate: float = 0.05, l2: float = 0.03) -> None:
+        self.steps = steps
+        self.learning_rate = learning_rate
+        self.l2 = l2
+        self.w: Any = None
+        self.b: Any = None
+
+    def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> LinearProbe:
+        import numpy as np
+
+        weights = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-12)
+        columns = weights.shape[1]
+        w = np.zeros((x.shape[1], columns), dtype=np.float32)
+        b = np.zeros(columns, dtype=np.float32)
+        m, v = np.zeros_like(w), np.zeros_like(w)
+        mb, vb = np.zeros_like(b), np.zeros_like(b)
+        beta1, beta2, eps = 0.9, 0.999, 1e-8
+        y = y[:, None]
+        for step in range(1, self.steps + 1):
+            p = _sigmoid(x @ w + b)
+            err = (weights * (p - y)).astype(np.float32)
+            gw = x.T @ err + self.l2 * w
+            gb = err.sum(axis=0)
+            m = beta1 * m + (1 - beta1) * gw
+            v = beta2 * v + (1 - beta2) * gw * gw
+            mb = beta1 * mb + (1 - beta1) * gb
+            vb = beta2 * vb + (1 - beta2) * gb * gb
+            scale = self.learning_rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
+            w -= scale * m / (np.sqrt(v) + eps)
+            b -= scale * mb / (np.sqrt(vb) + eps)
+        self.w, self.b = w, b
+        return self
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.w + self.b
+
+
+def _sigmoid(z: Any) -> Any:
+    import numpy as np
+
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+
+
+@dataclass
+class LabelReport:
+    """What a person sees about one taught label."""
+
+    label: str
+    status: str  # one of STATUSES
+    examples: int  # tagged photos with an embedding from ``model``
+    tagged: int  # photos tagged with it (some may have no embedding yet)
+    negatives: int = 0  # photos it was removed from or rejected on
+    precision: float | None = None  # cross-validated, on the person's photos
+    recall: float | None = None
+    ranking: float | None = None  # AUC of held-out examples against untagged photos
+    pictures: int | None = None  # distinct pictures among the examples (near copies count once)
+    suggestions: int = 0
+    model: str | None = None
+    seconds: float = 0.0
+    message: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> LabelReport:
+        data = json.loads(text)
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    @property
+    def needed(self) -> int:
+        """Examples still needed before the label is learned."""
+        return max(0, MIN_EXAMPLES - self.examples)
+
+    def quality(self) -> str:
+        return quality_words(self.precision, self.recall)
+
+
+def quality_words(precision: float | None, recall: float | None) -> str:
+    """'finds about 8 of 10, with 1 wrong in 10': the measured quality in a person's words."""
+    if recall is None:
+        return "not measured"
+    found = round(recall * 10)
+    part = f"finds about {found} of 10" if found else "finds fewer than 1 in 10"
+    if precision is None:
+        return part
+    wrong = round((1.0 - precision) * 10)
+    return part + (f", with {wrong} wrong in 10" if wrong else ", with fewer than 1 wrong in 10")
+
+
+@dataclass
+class Suggestion:
+    photo_id: int
+    path: str
+    label: str
+    probability: float
+
+
+# --------------------------------------------------------------------------- embeddings
+
+
+def current_model(lib: Library) -> str | None:
+    """The model whose embeddings cover most photos: the one suggestions are learned on."""
+    from resnet_desktop.core import embeddings
+
+    return embeddings.default_model(lib)
+
+
+def load_embeddings(lib: Library, model: str) -> tuple[np.ndarray, np.ndarray]:
+    """(photo ids, float32 matrix one row per photo) of the photos ``model`` embedded, through
+    core.embeddings (cached until the library's embeddings generation moves)."""
+    import numpy as np
+
+    from resnet_desktop.core import embeddings
+
+    matrix = embeddings.load(lib, model)
+    if not len(matrix):
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    return np.asarray(matrix.ids), matrix.vectors.astype(np.float32)
+
+
+def _features(matrix: np.ndarray) -> np.ndarray:
+    """Centre on the library's mean and scale every photo to unit length (cosine geometry)."""
+    import numpy as np
+
+    x = matrix - matrix.mean(axis=0, keepdims=True)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.maximum(norms, 1e-6)).astype(np.float32)
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def signature(lib: Library) -> str:
+    """Changes whenever training would see something new: tags, rejections, embeddings, model."""
+    from resnet_desktop.core import embeddings
+
+    digest = hashlib.sha256()
+    digest.update(repr((embeddings.generation(lib), current_model(lib))).encode())
+    digest.update(repr(lib.user_tag_rows()).encode())
+    digest.update(repr(lib.rejected_suggestions()).encode())
+    return digest.hexdigest()
+
+
+def is_stale(lib: Library) -> bool:
+    """True when the taught labels should be (re)learned: new tags, rejections, photos, model."""
+    return lib.teach_value("signature") != signature(lib)
+
+
+def reports(lib: Library) -> list[LabelReport]:
+    """The last training's report per taught label, most examples first."""
+    found = []
+    for label, text, _at in lib.taught_reports():
+        report = LabelReport.from_json(text)
+        report.label = label
+        found.append(report)
+    found.sort(key=lambda r: (-r.examples, r.label.lower()))
+    return found
+
+
+def suggestions(lib: Library, label: str | None = None, limit: int | None = None) -> list[Suggestion]:
+    """Open suggestions, best first, never for a photo that already carries the label."""
+    result = []
+    for photo_id, name, probability in lib.open_suggestions(label=label, limit=limit):
+        row = lib.get(photo_id)
+        if row is not None:
+            result.append(Suggestion(photo_id, row.path, name, float(probability)))
+    return result
+
+
+# --------------------------------------------------------------------------- training
+
+
+@dataclass
+class _Examples:
+    spelling: str
+    added: set[int] = field(default_factory=set)
+    negative: set[int] = field(default_factory=set)  # removed by the person, or rejected
+
+
+def _examples(lib: Library) -> dict[str, _Examples]:
+    labels: dict[str, _Examples] = {}
+    for photo_id, tag, state in lib.user_tag_rows():
+        entry = labels.setdefault(tag.lower(), _Examples(tag))
+        (entry.added if state == "added" else entry.negative).add(photo_id)
+    for photo_id, label in lib.rejected_suggestions():
+        if label.lower() in labels:
+            labels[label.lower()].negative.add(photo_id)
+    # labels only ever removed (an ImageNet label the person took off) are not taught
+    return {k: v for k, v in labels.items() if v.added}
+
+
+def learn(
+    lib: Library,
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    learner: Callable[[], Learner] = LinearProbe,
+    seed: int = 0,
+) -> list[LabelReport]:
+    """Train every taught label, store its report and suggestions; returns the reports.
+
+    Each label is written in its own transaction, so a cancelled run keeps the labels it
+    finished (and stays stale, so the next run redoes the rest).
+    """
+    import numpy as np
+
+    stamp = signature(lib)
+    labels = _examples(lib)
+    model = current_model(lib)
+    if model is not None:
+        ids, matrix = load_embeddings(lib, model)
+    else:
+        ids, matrix = np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    x = _features(matrix) if len(ids) else matrix
+    row_of = {int(photo_id): i for i, photo_id in enumerate(ids)}
+    order = sorted(labels.values(), key=lambda e: (-len(e.added), e.spelling.lower()))
+    results: list[LabelReport] = []
+    learned = 0
+    rng = np.random.default_rng(seed)
+    for position, entry in enumerate(order):
+        if progress is not None:
+            progress(position, len(order), entry.spelling)
+        if cancel is not None and cancel.is_set():
+            return results
+        pos = np.array(sorted(row_of[i] for i in entry.added if i in row_of), dtype=np.int64)
+        hard = np.array(
+            sorted(row_of[i] for i in entry.negative - entry.added if i in row_of), dtype=np.int64
+        )
+        report = LabelReport(
+            entry.spelling, "needs_examples", len(pos), len(entry.added), len(entry.negative), model=model
+        )
+        scored: list[tuple[int, float]] = []
+        if model is None:
+            report.status = "no_embeddings"
+            report.message = "no photo has an embedding yet: add photos and let them be tagged first"
+        elif len(pos) < MIN_EXAMPLES:
+            report.message = _needs_more(report)
+        elif learned >= MAX_LABELS:
+            report.status = "not_learned"
+            report.message = (
+                f"not learned: only the {MAX_LABELS} labels with the most examples are learned at a time"
+            )
+        else:
+            learned += 1
+            started = time.perf_counter()
+            scored = _train_one(x, pos, hard, report, learner, rng)
+            report.seconds = round(time.perf_counter() - started, 4)
+        report.suggestions = len(scored)
+        lib.replace_suggestions(
+            entry.spelling, model or "", ((int(ids[i]), p) for i, p in scored), report.to_json()
+        )
+        results.append(report)
+    lib.forget_taught_labels(labels)
+    if cancel is None or not cancel.is_set():
+        lib.set_teach_value("signature", stamp)
+    return results
+
+
+def _needs_more(report: LabelReport) -> str:
+    more = MIN_EXAMPLES - report.examples
+    text = f"needs {more} more example{'s' if more != 1 else ''} (has {report.examples} of {MIN_EXAMPLES})"
+    missing = report.tagged - report.examples
+    if missing > 0:
+        text += (
+            f"; {missing} of its photos {'has' if missing == 1 else 'have'} no embedding from "
+            f"{report.model} yet (File > Re-tag Library, or `resnet-desktop index`)"
+        )
+    return text
+
+
+def duplicate_groups(x: np.ndarray, similar: float | None = None) -> np.ndarray:
+    """Group id per row: rows joined by a chain of cosine similarities >= ``similar`` (bursts,
+    edits and copies of one picture). Cross-validation keeps a group in one fold, or a copy
+    of a training photo would grade the classifier and flatter it."""
+    import numpy as np
+
+    similar = NEAR_COPY if similar is None else similar
+    n = len(x)
+    close = (x @ x.T) >= similar
+    group = np.full(n, -1, dtype=np.int64)
+    count = 0
+    for start in range(n):
+        if group[start] >= 0:
+            continue
+        group[start] = count
+        todo = [start]
+        while todo:
+            i = todo.pop()
+            for j in np.flatnonzero(close[i] & (group < 0)):
+                group[j] = count
+                todo.append(int(j))
+        count += 1
+    return group
+
+
+def _train_one(
+    x: np.ndarray,
+    pos: np.ndarray,
+    hard: np.ndarray,
+    report: LabelReport,
+    learner: Callable[[], Learner],
+    rng: np.random.Generator,
+) -> list[tuple[int, float]]:
+    """Cross-validate, decide the status, and score the library with the final classifier."""
+    import numpy as np
+
+    n = len(x)
+    taken = np.zeros(n, dtype=bool)
+    taken[pos] = True
+    taken[hard] = True
+    unlabelled = np.flatnonzero(~taken)
+    if len(pos) > EVERYWHERE_SHARE * n or len(unlabelled) < MIN_EXAMPLES:
+        report.status = "everywhere"
+        report.message = (
+            f"is on {len(pos)} of the {n} photos: nothing is left to tell it apart from, "
+            "so nothing is suggested"
+        )
+        return []
+    if len(pos) > MAX_POSITIVES:
+        pos = rng.choice(pos, MAX_POSITIVES, replace=False)
+    groups = duplicate_groups(x[pos])
+    distinct = int(groups.max()) + 1
+    report.pictures = distinct
+    if distinct < MIN_DISTINCT:
+        report.status = "needs_variety"
+        report.message = (
+            f"its {len(pos)} examples are near copies of {distinct} "
+            f"picture{'s' if distinct != 1 else ''}: tag a few different photos with it"
+        )
+        return []
+    if len(unlabelled) <= UNLABELLED_SAMPLE:
+        sample = unlabelled
+    else:
+        sample = rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
+
+    # --- every fold's classifier and the final one train together (columns of one matrix)
+    folds = min(FOLDS, distinct)
+    fold = np.concatenate(
+        [
+            (rng.permutation(distinct) % folds)[groups],
+            rng.permutation(len(sample)) % folds,
+            rng.permutation(len(hard)) % folds,
+        ]
+    )
+    rows = np.concatenate([pos, sample, hard])
+    y = np.concatenate([np.ones(len(pos)), np.zeros(len(sample) + len(hard))]).astype(np.float32)
+    base = np.concatenate([np.ones(len(pos)), np.ones(len(sample)), np.full(len(hard), HARD_NEGATIVE_WEIGHT)])
+    seen = np.stack([fold != k for k in range(folds)] + [np.ones(len(rows), dtype=bool)], axis=1)
+    weights = base[:, None] * seen
+    for j in range(weights.shape[1]):  # positives and negatives weigh the same in every column
+        positive = weights[: len(pos), j].sum()
+        weights[: len(pos), j] *= weights[len(pos) :, j].sum() / max(positive, 1e-12)
+    probe = learner().fit(x[rows], y, weights.astype(np.float32))
+    oof = probe.scores(x[rows])[np.arange(len(rows)), fold]  # scored by a classifier that did not see it
+    s_pos, s_unl, s_hard = np.split(oof, [len(pos), len(pos) + len(sample)])
+    ranking = float((s_pos[:, None] > s_unl[None, :]).mean()) if len(s_unl) else 1.0
+
+    # --- how many untagged photos deserve it: the mixture bound. Untagged photos are a mix of
+    # the label's own (scoring like held-out tagged ones) and others, so at every threshold t
+    # share_untagged(t) >= pi * share_tagged(t); the smallest ratio bounds pi from above.
+    tagged_above = _share_above(s_pos)
+    untagged_above = _share_above(s_unl)
+    candidates = np.unique(s_pos)[::-1]
+    enough = max(2, int(np.ceil(len(s_pos) / 2)))  # the smallest ratios are the noisiest
+    pi = min(
+        (untagged_above(t) / tagged_above(t) for t in candidates if (s_pos >= t).sum() >= enough),
+        default=0.0,
+    )
+
+    def precision_at(t: float) -> float:
+        """Expected share of right ones among untagged photos scoring at least t."""
+        share = untagged_above(t)
+        return 1.0 if share == 0 else min(1.0, pi * tagged_above(t) / share)
+
+    # the lowest threshold (most found) whose suggestions are still right often enough
+    cut = None
+    for t in candidates:
+        if precision_at(t) >= MIN_PRECISION:
+            cut = t
+    # k of n held-out examples above the cut: k / (n + 1) of the label's photos are, on average
+    recall = float((s_pos >= cut).sum()) / (len(s_pos) + 1) if cut is not None else 0.0
+    report.precision = round(precision_at(cut), 3) if cut is not None else None
+    report.recall = round(recall, 3)
+    report.ranking = round(ranking, 3)
+    if cut is None or pi == 0.0 or ranking < MIN_RANKING or recall < MIN_RECALL:
+        report.status = "weak"
+        report.message = (
+            f"too unsure to suggest yet ({report.quality()}): tag more photos with it, "
+            "or remove it from photos where it is wrong"
+        )
+        return []
+    report.status = "ready"
+    report.message = report.quality()
+    if distinct < ROUGH_BELOW:
+        report.message += f" (a rough estimate: {distinct} different pictures among its examples)"
+
+    # --- the final classifier saw every example; suggest among the photos nobody decided on.
+    # A suggestion's probability is the expected precision of suggestions at least this sure.
+    # Photos of the unlabelled sample were negatives for the final classifier, which pushed
+    # its untagged own ones down: they keep the score of the fold that left them out.
+    scores = probe.scores(x)[unlabelled, -1]  # (no copy of the library's rows)
+    scores[np.searchsorted(unlabelled, sample)] = s_unl
+    keep = np.flatnonzero(scores >= cut)
+    keep = keep[np.argsort(-scores[keep], kind="stable")][:MAX_SUGGESTIONS]
+    probability = np.array([precision_at(float(v)) for v in scores[keep]])
+    # never more sure further down; never less than the precision of all the suggestions
+    probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], precision_at(cut))
+    return [(int(unlabelled[i]), round(float(p), 4)) for i, p in zip(keep, probability, strict=True)]
+
+
+def _share_above(scores: np.ndarray) -> Callable[[float], float]:
+    import numpy as np
+
+    ordered = np.sort(scores)
+
+    def share(t: float) -> float:
+        return float(len(ordered) - np.searchsorted(ordered, t, side="left")) / max(len(ordered), 1)
+
+    return share
+
+
+def fit_label(
+    x: np.ndarray, pos: np.ndarray, negatives: np.ndarray, learner: Callable[[], Learner] = LinearProbe
+) -> Learner:
+    """One classifier, positives against negatives with equal total weight (benchmarks, tools)."""
+    import numpy as np
+
+    rows = np.concatenate([pos, negatives])
+    y = np.concatenate([np.ones(len(pos)), np.zeros(len(negatives))]).astype(np.float32)
+    weights = np.concatenate([np.full(len(pos), len(negatives) / max(len(pos), 1)), np.ones(len(negatives))])
+    return learner().fit(x[rows], y, weights[:, None].astype(np.float32))
