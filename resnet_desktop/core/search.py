@@ -54,7 +54,7 @@ def default_threshold() -> float:
 
 @functools.lru_cache(maxsize=1)
 def class_names() -> tuple[str, ...]:
-    from resnet_desktop.core import models  # the one reader of imagenet_classes.json
+    from resnet_desktop.core import models  # the one reader of the class list
 
     return tuple(models.class_names())
 
