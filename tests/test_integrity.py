@@ -82,6 +82,42 @@ def test_two_runs_on_one_folder_do_not_both_classify_everything(tmp_path):
     assert index(lib, folder).unchanged == 24
 
 
+def test_two_runs_claiming_a_few_at_a_time_still_classify_each_photo_once(tmp_path, monkeypatch):
+    """Jobs stream from the library and are claimed a chunk at a time (flat memory): with
+    small chunks the two runs take turns, and still no photo is classified twice."""
+    from resnet_desktop.core import pipeline
+
+    monkeypatch.setattr(pipeline, "CLAIM_CHUNK", 3)
+    folder = tmp_path / "photos"
+    for i in range(24):
+        make_photo(folder / f"p{i:02d}.png", (200, 10 * i, 20), size=(64, 64))
+    lib = tmp_path / "lib.sqlite3"
+    both_planned = threading.Barrier(2)
+    classifiers = {"a": ColourClassifier(), "b": ColourClassifier()}
+    summaries = {}
+
+    def run(name):
+        def factory():
+            both_planned.wait(timeout=30)
+            return classifiers[name]
+
+        summaries[name] = Indexer(lib, factory, batch_size=2).run([str(folder)])
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in classifiers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sum(sum(c.batches) for c in classifiers.values()) == 24
+    a, b = summaries["a"], summaries["b"]
+    assert a.indexed + b.indexed == 24
+    assert a.skipped_busy + b.skipped_busy == 24
+    with Library(lib) as library:
+        assert library.count(rule={"status": "ok"}) == 24
+        assert library.query("SELECT count(*) FROM index_claims") == [(0,)]  # both released theirs
+    assert index(lib, folder).unchanged == 24
+
+
 def test_claims_left_by_a_killed_run_are_taken_over(tmp_path):
     folder = tmp_path / "photos"
     for i in range(4):
