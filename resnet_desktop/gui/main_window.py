@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self._viewers: list[Any] = []
         self._closing = False
         self.last_summary: Any = None
+        self._spell_done = self._spell_failed = 0  # photos tagged / failed since tagging began
 
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(app_icon())
@@ -528,18 +529,22 @@ class MainWindow(QMainWindow):
     def _on_index_finished(self, boxed: list) -> None:
         summary = boxed[0]
         self.last_summary = summary
+        if summary is not None:  # one message for all the runs of a busy spell (queued drops)
+            self._spell_done += summary.indexed + summary.retagged
+            self._spell_failed += len(summary.failed)
         if self.indexer.running:
             return  # the next queued run started
         self._set_tagging(False)
         self.progress_panel.hide()
         if summary is not None:
-            done = summary.indexed + summary.retagged
+            done, failed = self._spell_done, self._spell_failed
             text = self.tr("Tagged %n photo(s)", "", done)
             if summary.cancelled:
                 text = self.tr("Stopped; %n photo(s) tagged, the rest resume next time", "", done)
-            if summary.failed:
-                text += " · " + self.tr("%n could not be read (see Failed)", "", len(summary.failed))
+            if failed:
+                text += " · " + self.tr("%n could not be read (see Failed)", "", failed)
             self.status_label.setText(text)
+        self._spell_done = self._spell_failed = 0
         self.refresh(reset=False)
         self.refresh_sidebar()
         self.teacher.request()
