@@ -7,6 +7,7 @@ reacts to signals, so scrolling and searching stay smooth while tagging runs.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable
@@ -644,7 +645,11 @@ class MainWindow(QMainWindow):
                 library, rule, search, sort, threshold if search else 0.0, read=held, first=first
             )
             if snapshot is not None:
-                result.plan = plan_merge(*snapshot, result.ids, result.rows)
+                plan = plan_merge(*snapshot, result.ids, result.rows)
+                # photos new to the view come with their rows too, as a first screen does
+                fresh = plan.fresh[:FIRST_SCREEN_ROWS]
+                extra = data.fetch_rows(library, fresh, search, threshold if search else 0.0) if fresh else []
+                result.plan = dataclasses.replace(plan, rows=plan.rows + extra)
             result.generation = generation
             return result
 

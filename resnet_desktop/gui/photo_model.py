@@ -82,6 +82,7 @@ class PhotoListModel(QAbstractListModel):
         self._cache_rows = cache_rows or CACHE_ROWS
         self._version = 0  # bumped by every change of the id list, so a stale merge plan is refused
         self._wanted: set[int] = set()  # row indices asked for and not cached
+        self._last_wanted = 0
         self._in_flight: dict[int, int] = {}  # photo id -> fetch token
         self._gone: set[int] = set()  # ids a fetch did not find (removed meanwhile): no re-asking
         self._token = 0
@@ -178,6 +179,9 @@ class PhotoListModel(QAbstractListModel):
 
     def id_at(self, row: int) -> int:
         return self._ids[row]
+
+    def is_loaded(self, row: int) -> bool:
+        return self._ids[row] in self._cache
 
     def cached_count(self) -> int:
         return len(self._cache)
@@ -344,6 +348,7 @@ class PhotoListModel(QAbstractListModel):
         if self.fetcher is None or self._ids[row] in self._in_flight or self._ids[row] in self._gone:
             return
         self._wanted.add(row)
+        self._last_wanted = row
         if not self._fetch_timer.isActive():
             self._fetch_timer.start()
 
@@ -352,12 +357,15 @@ class PhotoListModel(QAbstractListModel):
         if not self._wanted or self.fetcher is None:
             self._wanted.clear()
             return
+        cap = max(1, self._cache_rows // 2)  # never more than the cache keeps
         low = max(0, min(self._wanted) - FETCH_MARGIN)
         high = min(len(self._ids), max(self._wanted) + FETCH_MARGIN + 1)
+        if high - low > cap:  # far apart (a jump): the rows asked for last are those on screen
+            low = max(0, self._last_wanted - cap // 2)
+            high = min(len(self._ids), low + cap)
         self._wanted.clear()
         span = self._ids[low:high]
         ids = [i for i in span if i not in self._cache and i not in self._in_flight and i not in self._gone]
-        ids = ids[: max(1, self._cache_rows // 2)]  # never more than the cache keeps
         if not ids:
             return
         self._token += 1
