@@ -637,12 +637,13 @@ class MainWindow(QMainWindow):
         # The view's ids (cheap) with its first screen's rows; the grid fetches the rest as
         # they come on screen. A refresh reads again only the rows the grid holds.
         first = FIRST_SCREEN_ROWS if self._pending_reset else 0
+        limit = FIRST_SCREEN_ROWS if self._pending_reset else None  # then every id, appended
         snapshot = None if self._pending_reset else self.model.snapshot()
         held = [] if self._pending_reset else self.model.cached_ids()
 
         def query() -> data.QueryResult:
             result = data.query_ids(
-                library, rule, search, sort, threshold if search else 0.0, read=held, first=first
+                library, rule, search, sort, threshold if search else 0.0, read=held, first=first, limit=limit
             )
             if snapshot is not None:
                 plan = plan_merge(*snapshot, result.ids, result.rows)
@@ -670,6 +671,10 @@ class MainWindow(QMainWindow):
         self._pending_reset = False
         if self.similar.showing_duplicates():
             return  # the Duplicates view is on screen; the grid was kept up to date behind it
+        if result.partial:  # the first screen is up: list every id of the view, appended in order
+            self.stack.setCurrentWidget(self.grid)
+            self.refresh()
+            return
         self._total_in_library = result.total_in_library
         if self.source.kind == "suggestions":
             pass  # the review queue stays in front
