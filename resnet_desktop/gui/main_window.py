@@ -728,13 +728,19 @@ class MainWindow(QMainWindow):
         if self._closing or not self._library_ready:
             return
         library, threshold = self.library_path, self.settings.confidence_threshold
+        # two reads may finish out of order in the read pool: an older one never replaces a newer
+        self._sidebar_asked = getattr(self, "_sidebar_asked", 0) + 1
+        asked = self._sidebar_asked
         tasks.run_task(
             lambda: data.sidebar_data(library, threshold),
-            self._on_sidebar_data,
+            lambda result: self._on_sidebar_data(result, asked),
             lambda message: self.status_label.setText(engine_text(message)),
         )
 
-    def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
+    def _on_sidebar_data(self, sidebar_data: data.SidebarData, asked: int = 0) -> None:
+        if asked and asked < getattr(self, "_sidebar_shown", 0):
+            return
+        self._sidebar_shown = asked
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
             self.sidebar.min_confidence = self.settings.confidence_threshold
