@@ -31,6 +31,7 @@ def pool(name: str) -> QThreadPool:
         existing = _pools.get(name)
         if existing is None:
             existing = QThreadPool()
+            existing.setObjectName(f"resnet-{name}")  # its threads' name, in ps, gdb and tests
             existing.setMaxThreadCount(POOL_SIZES.get(name, 1))
             existing.setExpiryTimeout(2000)
             _pools[name] = existing
@@ -81,7 +82,13 @@ def run_task(
     pool_name: str = "read",
     priority: int = 0,
 ) -> None:
-    """Run ``fn()`` in the named pool; ``on_done(result)`` / ``on_error(message)`` run in the GUI thread."""
+    """Run ``fn()`` in the named pool; ``on_done(result)`` / ``on_error(message)`` run in the GUI thread.
+
+    After :func:`shutdown` nothing starts: a task would not run anyway, and starting it would
+    wake a pool thread that then outlives the window until Qt's idle expiry.
+    """
+    if _stopping.is_set():
+        return
     relay = _Relay()
     _live_relays.add(relay)
 
@@ -109,6 +116,9 @@ def shutdown(timeout_ms: int = 3000) -> bool:
     for p in pools:
         p.clear()
         drained = p.waitForDone(timeout_ms) and drained
+    # Qt's own pool: QImage conversions and smooth scaling of large images run there, and its
+    # idle threads would otherwise linger for 30 s after the window closed.
+    QThreadPool.globalInstance().waitForDone(timeout_ms)
     _live_relays.clear()
     return drained
 
