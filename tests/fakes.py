@@ -65,3 +65,32 @@ def make_photo(path: Path, colour=(200, 30, 30), size=(320, 240), fmt: str | Non
     pixels = np.clip(base + noise, 0, 255).astype(np.uint8)
     Image.fromarray(pixels).save(path, format=fmt, **save_kw)
     return path
+
+
+def record_result(
+    lib,
+    photo_id: int,
+    predictions=(),
+    *,
+    model: str = "m",
+    content_hash: str | None = None,
+    embedding=None,
+    size: int = 1,
+    mtime_ns: int = 2,
+    width: int | None = None,
+    height: int | None = None,
+) -> None:
+    """``Library.save_result`` with the file facts a test does not look at."""
+    lib.save_result(
+        photo_id,
+        size=size,
+        mtime_ns=mtime_ns,
+        content_hash=content_hash,
+        width=width,
+        height=height,
+        taken_at=None,
+        camera=None,
+        model=model,
+        predictions=list(predictions),
+        embedding=embedding,
+    )

@@ -8,6 +8,7 @@ import numpy as np
 
 from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library
+from tests.fakes import record_result
 
 SUBJECTS = ("boat", "garden", "receipt", "street", "cat", "sky")
 
@@ -35,18 +36,16 @@ def clustered_library(
 
 
 def store_embedding(lib: Library, photo_id: int, vector, model: str) -> None:
-    lib.save_result(
+    record_result(
+        lib,
         photo_id,
+        [Prediction(rank=1, class_index=409, label="analog clock", probability=0.2)],
+        model=model,
+        embedding=np.asarray(vector, dtype=np.float32),
         size=1000,
         mtime_ns=1,
-        content_hash=None,
         width=640,
         height=480,
-        taken_at=None,
-        camera=None,
-        model=model,
-        predictions=[Prediction(rank=1, class_index=409, label="analog clock", probability=0.2)],
-        embedding=np.asarray(vector, dtype=np.float32),
     )
 
 

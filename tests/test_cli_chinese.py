@@ -16,6 +16,7 @@ from resnet_desktop.core import messages
 from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library
 from resnet_desktop.core.resources import resource_path
+from tests.fakes import record_result
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / "resnet_desktop" / "cli.py"
@@ -71,18 +72,13 @@ def library(tmp_path) -> Path:
     with Library(path) as lib:
         for name, label in (("coffee", "espresso"), ("chelsea", "tiger cat"), ("camera", "tripod")):
             (pid,) = lib.add_pending([(tmp_path / f"{name}.png", 1, 1)])
-            lib.save_result(
+            record_result(
+                lib,
                 pid,
-                size=1,
-                mtime_ns=1,
-                content_hash=name,
-                width=1,
-                height=1,
-                taken_at=None,
-                camera=None,
+                [Prediction(1, classes.index(label), label, 0.9)],
                 model="resnet18",
-                predictions=[Prediction(1, classes.index(label), label, 0.9)],
-                embedding=None,
+                content_hash=name,
+                mtime_ns=1,
             )
     return path
 

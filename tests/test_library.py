@@ -13,6 +13,7 @@ import pytest
 from resnet_desktop.core import library as library_module
 from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import SCHEMA_VERSION, Library, LibraryError
+from tests.fakes import record_result
 
 TABBY, TIGER_CAT, GOLDEN, ESPRESSO, SPORTS_CAR, CATAMARAN = 281, 282, 207, 967, 817, 484
 
@@ -54,25 +55,6 @@ def add(
             embedding=None,
         )
     return photo_id
-
-
-def retag(
-    lib: Library, photo_id: int, predictions=(), *, model="m", embedding=None, content_hash=None
-) -> None:
-    """save_result with the file facts these tests do not look at."""
-    lib.save_result(
-        photo_id,
-        size=1,
-        mtime_ns=2,
-        content_hash=content_hash,
-        width=None,
-        height=None,
-        taken_at=None,
-        camera=None,
-        model=model,
-        predictions=list(predictions),
-        embedding=embedding,
-    )
 
 
 def test_new_library_has_schema_and_settings(tmp_path):
@@ -242,15 +224,17 @@ def test_save_result_search_and_confidence(lib, tmp_path):
 def test_save_result_replaces_predictions_and_embedding(lib, tmp_path):
     photo = add(lib, tmp_path / "a.jpg", preds((TABBY, "tabby", 0.9), (TIGER_CAT, "tiger cat", 0.05)))
     vector = np.linspace(-1, 1, 512, dtype=np.float32)
-    retag(lib, photo, preds((GOLDEN, "golden retriever", 0.6)), model="efficientnet_lite0", embedding=vector)
+    record_result(
+        lib, photo, preds((GOLDEN, "golden retriever", 0.6)), model="efficientnet_lite0", embedding=vector
+    )
     assert [p.label for p in lib.predictions(photo)] == ["golden retriever"]
     assert lib.get(photo).model == "efficientnet_lite0"
     np.testing.assert_allclose(lib.embedding(photo), vector, atol=1e-3)
     assert lib.count(search="tabby") == 0
     with pytest.raises(KeyError):
-        retag(lib, 9999)
+        record_result(lib, 9999)
     with pytest.raises(ValueError, match="outside 0..1"):
-        retag(lib, photo, preds((1, "goldfish", 7.0)))
+        record_result(lib, photo, preds((1, "goldfish", 7.0)))
     assert [p.label for p in lib.predictions(photo)] == ["golden retriever"]  # bad input lost nothing
 
 
@@ -268,7 +252,7 @@ def test_user_tags_win(lib, tmp_path):
     assert dict(lib.label_counts())["tabby"] == 1
 
     # re-tagging keeps the user's decisions, even when the removed label comes back
-    retag(lib, photo, preds((TABBY, "tabby", 0.9)), model="resnet18", content_hash="h")
+    record_result(lib, photo, preds((TABBY, "tabby", 0.9)), model="resnet18", content_hash="h")
     assert {t.tag for t in lib.tags(photo)} == {"Grandma's cat", "holiday"}
     assert {r.id for r in lib.photos(search="tabby")} == {other}
 
@@ -341,7 +325,7 @@ def test_rollback_leaves_library_unchanged(lib, tmp_path):
     with pytest.raises(RuntimeError):
         with lib.transaction():
             lib.add_pending([(tmp_path / "b.jpg", 1, 1)])
-            retag(lib, photo)
+            record_result(lib, photo)
             lib.set_user_tags(photo, remove=["tabby"])
             raise RuntimeError("writer crashed")
     assert lib.count() == 1

@@ -11,6 +11,7 @@ from resnet_desktop.core import categories, names
 from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library
 from resnet_desktop.core.resources import resource_path
+from tests.fakes import record_result
 
 
 def _json(name: str):
@@ -118,20 +119,14 @@ def library(tmp_path):
     ids = {}
     for name, preds in spec.items():
         (pid,) = lib.add_pending([(tmp_path / f"{name}.jpg", 10, 1)])
-        lib.save_result(
+        record_result(
+            lib,
             pid,
+            [Prediction(rank, _index(label), label, p) for rank, (label, p) in enumerate(preds, start=1)],
+            model="resnet18",
+            content_hash=name,
             size=10,
             mtime_ns=1,
-            content_hash=name,
-            width=1,
-            height=1,
-            taken_at=None,
-            camera=None,
-            model="resnet18",
-            predictions=[
-                Prediction(rank, _index(label), label, p) for rank, (label, p) in enumerate(preds, start=1)
-            ],
-            embedding=None,
         )
         ids[pid] = name
     friend = next(pid for pid, n in ids.items() if n == "friend")
