@@ -666,8 +666,9 @@ class MainWindow(QMainWindow):
         if self._pending_reset:
             self.model.reset_ids(result.ids, result.rows, result.index_of)
         elif result.plan is None or not self.model.apply_merge(result.plan):
-            # the grid changed meanwhile: plan again against it (O(ids), rare)
-            self.model.apply_merge(plan_merge(*self.model.snapshot(), result.ids, result.rows))
+            # the grid changed meanwhile: plan again against it (O(ids)), with every row read
+            rows = result.plan.rows if result.plan is not None else result.rows
+            self.model.apply_merge(plan_merge(*self.model.snapshot(), result.ids, rows))
         self._pending_reset = False
         if self.similar.showing_duplicates():
             return  # the Duplicates view is on screen; the grid was kept up to date behind it
