@@ -59,6 +59,9 @@ class _CommandParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     _argparse_in_reader_language()
+    from resnet_desktop.core.models import MODELS  # the one model list (no torch is imported)
+
+    model_names = tuple(MODELS)
     parser = argparse.ArgumentParser(
         prog="resnet-desktop",
         description=_("Offline photo organizer: tag photos with ImageNet labels, index and search them."),
@@ -77,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
     def model_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--model", choices=("resnet18", "efficientnet_lite0"), help=_("model to use"))
+        p.add_argument("--model", choices=model_names, help=_("model to use"))
         p.add_argument("--weights", metavar="FILE", help=_("weights file for the model"))
         p.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
         p.add_argument(
@@ -146,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument(
         "--max", type=int, default=64, help=_("photos to use at most (half calibrate, half check)")
     )
-    m.add_argument("--model", choices=("resnet18", "efficientnet_lite0"))
+    m.add_argument("--model", choices=model_names)
     m.add_argument("--weights", metavar="FILE")
     cli_similar.add_parsers(sub)
 
@@ -207,11 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     }[args.command]
     import sqlite3
 
-    from resnet_desktop.core.library import LibraryError
+    from resnet_desktop.core.library import LibraryError, LibraryReadOnly
 
     try:
         return handler(args)
     except CliError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except LibraryReadOnly as exc:
         _err(str(exc))
         return EXIT_USAGE
     except LibraryError as exc:
@@ -225,14 +231,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.Error as exc:  # disk full, read-only folder, a lock held too long...
         _err(_("the library could not be read or written ({reason}); nothing was lost from it", reason=exc))
         return EXIT_USAGE
+    except BrokenPipeError:  # `... | head`: the reader has all it wants
+        _quiet_broken_pipe()
+        return EXIT_OK
     except OSError as exc:
         _err(f"{exc.filename or ''}: {translate(str(exc.strerror or exc))}".lstrip(": "))
         return EXIT_USAGE
     except KeyboardInterrupt:
         _err(_("interrupted"))
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+def _quiet_broken_pipe() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot complain again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def _open_app(argv: list[str]) -> int:
@@ -270,7 +287,16 @@ def _no_display() -> bool:
 
 
 def _err(message: str) -> None:
-    print(f"resnet-desktop: {message}", file=sys.stderr)
+    print(f"resnet-desktop: {_safe(message)}", file=sys.stderr)
+
+
+def _safe(text: object) -> str:
+    """Text for a terminal: control characters (escape codes in a crafted file name or tag
+    could rewrite the screen) are shown as ``\\x1b``-style escapes instead of sent."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def _argparse_in_reader_language() -> None:
@@ -285,9 +311,8 @@ def _argparse_in_reader_language() -> None:
 def _library_path(args: argparse.Namespace) -> Path:
     from resnet_desktop.core.paths import default_library_path
 
-    path = Path(args.library).expanduser() if args.library else default_library_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    # No folder is made here: a command that only reads must not create anything.
+    return Path(args.library).expanduser() if args.library else default_library_path()
 
 
 def _open_library(args: argparse.Namespace, must_exist: bool = True) -> Library:
@@ -351,11 +376,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
             photo = decode_photo(read_photo_bytes(path), min_side=classifier.resize_side, name=path)
         except PhotoError as exc:
             failed += 1
-            _err(f"{path}: {translate(exc.reason)}")
+            _err(f"{path}: {translate(exc.reason)}")  # _err escapes control characters
             results[path] = {"error": exc.reason}
             continue
         for warning in photo.warnings:
-            print(_("warning: {path}: {warning}", path=path, warning=translate(warning)), file=sys.stderr)
+            print(
+                _("warning: {path}: {warning}", path=_safe(path), warning=_safe(translate(warning))),
+                file=sys.stderr,
+            )
         (result,) = classifier.classify([photo.image], top_k=args.top_k)
         results[path] = [
             prediction_json(p)
@@ -385,9 +413,9 @@ def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO)
     )
     for path, predictions in results.items():
         print(file=out)
-        print(path, file=out)
+        print(_safe(path), file=out)
         if isinstance(predictions, dict):
-            print("  " + _("failed: {reason}", reason=translate(predictions["error"])), file=out)
+            print("  " + _("failed: {reason}", reason=_safe(translate(predictions["error"]))), file=out)
             continue
         names = [p.get("name_zh", p["class"]) for p in predictions]
         width = max(_width(name) for name in names)
@@ -526,7 +554,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         sys.stderr,
         _(
             "Indexing into {library} with {model} ({backend})",
-            library=library_path,
+            library=_safe(library_path),
             model=classifier.model,
             backend=classifier.backend,
         ),
@@ -558,15 +586,24 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(
             "  "
             + ngettext(
-                "Nothing to tag: the {n} photo is unchanged (only its size and modification time "
-                "were checked; it was not opened).",
-                "Nothing to tag: all {n} photos are unchanged (only their size and modification "
-                "time were checked; no photo was opened).",
+                "Nothing to tag: the {n} photo is unchanged (only its size, times and inode "
+                "number were checked; it was not opened).",
+                "Nothing to tag: all {n} photos are unchanged (only their sizes, times and inode "
+                "numbers were checked; no photo was opened).",
                 summary.unchanged,
             )
         )
+    if summary.skipped_busy:
+        print(
+            "  "
+            + _(
+                "left {n} photos to another indexing run that is tagging them now; "
+                "run again when it is done to check them",
+                n=summary.skipped_busy,
+            )
+        )
     for path, reason in summary.failed:
-        print("  " + _("failed: {path}: {reason}", path=path, reason=translate(reason)))
+        print("  " + _("failed: {path}: {reason}", path=_safe(path), reason=_safe(translate(reason))))
     if summary.tags_from_files or summary.sidecars_reread:
         print(
             "  "
@@ -577,7 +614,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             )
         )
     for _path, reason in summary.sidecar_problems:
-        print("  " + _("sidecar not read: {reason}", reason=translate(reason)))
+        print("  " + _("sidecar not read: {reason}", reason=_safe(translate(reason))))
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -635,7 +672,7 @@ def _print_photos(rows: list[PhotoRow], as_json: bool, empty: str, threshold: fl
         print(empty)
         return
     for row in rows:
-        print(f"{_columns((_describe(row, threshold, lang), 34))}  {row.display_path}")
+        print(f"{_columns((_describe(row, threshold, lang), 34))}  {_safe(row.display_path)}")
     print(ngettext("{n} photo", "{n} photos", len(rows)))
 
 
@@ -659,6 +696,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         rows = search.search(library, text, min_confidence=threshold, limit=args.limit)
         nearest = [] if rows else search.suggestions(text, library)
+    except ValueError as exc:  # a search too large to run
+        raise CliError(str(exc)) from None
     finally:
         library.close()
     empty = _(
@@ -698,10 +737,22 @@ def cmd_albums(args: argparse.Namespace) -> int:
                     _columns((display_name(auto.name, lang), 28), (_(auto.kind), 10), (str(auto.count), -7))
                 )
             for album in library.albums():
-                count = len(library.album_photos(album.name))
-                print(_columns((album.name, 28), (_(album.kind), 10), (str(count), -7)))
+                try:
+                    count = str(library.count(rule=_album_rule(album)))
+                except ValueError:
+                    count = "?"  # its rule cannot run; `albums show` says why
+                print(_columns((album.name, 28), (_(album.kind), 10), (count, -7)))
         elif action == "show":
-            rows = _album_rows(library, args.name, threshold)
+            try:
+                rows = _album_rows(library, args.name, threshold)
+            except ValueError as exc:
+                raise CliError(
+                    _(
+                        "album {name!r} cannot be shown: {problem}; delete it and create it again",
+                        name=args.name,
+                        problem=translate(str(exc)),
+                    )
+                ) from None
             if args.limit is not None:
                 rows = rows[: args.limit]
             _print_photos(rows, args.json, _("This album is empty."), threshold)
@@ -747,6 +798,10 @@ def cmd_albums(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _album_rule(album: Any) -> dict[str, Any]:
+    return {"album": album.name} if album.kind == "manual" else (album.rule or {})
+
+
 def _album_rows(library: Library, name: str, threshold: float) -> list[PhotoRow]:
     """A built-in, saved or automatic album by name (automatic ones case-insensitively: "cats")."""
     from resnet_desktop.core.albums import BUILTIN_ALBUMS, automatic_albums
@@ -762,21 +817,36 @@ def _album_rows(library: Library, name: str, threshold: float) -> list[PhotoRow]
 
 
 def _read_rule(args: argparse.Namespace) -> dict[str, Any] | None:
+    from resnet_desktop.core.files import MAX_RULE_BYTES, FileRefused, read_regular
+
     text = args.rule
     if args.rule_file:
         try:
-            text = Path(args.rule_file).read_text(encoding="utf-8")
+            text = read_regular(args.rule_file, MAX_RULE_BYTES).decode("utf-8")
+        except FileRefused as exc:
+            raise CliError(
+                _("cannot read rule file {path}: {reason}", path=args.rule_file, reason=translate(exc.reason))
+            ) from None
         except OSError as exc:
             reason = translate(str(exc.strerror))
             raise CliError(_("cannot read {path}: {reason}", path=args.rule_file, reason=reason)) from None
+        except UnicodeDecodeError:
+            raise CliError(_("the rule file {path} is not UTF-8 text", path=args.rule_file)) from None
     if text is None:
         return None
+    if len(text) > MAX_RULE_BYTES:
+        raise CliError(_("the rule is too large (over 1 MB)"))
     try:
         rule = json.loads(text)
     except json.JSONDecodeError as exc:
         raise CliError(
             _("the rule is not valid JSON: {problem} at character {pos}", problem=exc.msg, pos=exc.pos)
         ) from None
+    except RecursionError:
+        raise CliError(_("the rule is nested too deeply to be a rule")) from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        why = _("a number in it has too many digits") if "digits" in str(exc) else str(exc)
+        raise CliError(_("the rule cannot be read: {problem}", problem=why)) from None
     if not isinstance(rule, dict):
         raise CliError(_("the rule must be a JSON object, e.g.") + ' {"labels_any": ["cat"]}')
     return rule
@@ -962,9 +1032,11 @@ class _ProgressBytes:
 
 
 def _columns(*cells: tuple[str, int]) -> str:
-    """Cells padded to terminal columns (negative width: right-aligned); CJK counts double."""
+    """Cells padded to terminal columns (negative width: right-aligned); CJK counts double.
+    Control characters are escaped (a crafted name or tag must not drive the terminal)."""
     out = []
     for text, width in cells:
+        text = _safe(text)
         pad = " " * max(0, abs(width) - _width(text))
         out.append(pad + text if width < 0 else text + pad)
     return " ".join(out)

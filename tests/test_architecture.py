@@ -7,33 +7,44 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CORE = Path(__file__).resolve().parents[1] / "resnet_desktop" / "core"
 HEAVY = {"torch", "torchvision", "onnxruntime", "onnx"}
 
 
-def _module_level_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(
-                node.module.split(".")[0] if not node.module.startswith("resnet_desktop") else node.module
-            )
-    return names
-
-
-def test_core_imports_no_qt_and_no_heavy_library_at_module_level():
+def test_heavy_libraries_are_not_imported_at_module_level_in_core():
+    """torch and friends load inside functions, so the app starts fast (the layers are below)."""
     offenders = {}
     for path in sorted(CORE.glob("*.py")):
-        imports = _module_level_imports(path)
-        bad = {
-            n for n in imports if n in HEAVY or n.startswith("PySide6") or n.startswith("resnet_desktop.gui")
-        }
-        if bad:
-            offenders[path.name] = sorted(bad)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                else []
+            )
+            bad = {n.split(".")[0] for n in names} & HEAVY
+            if bad:
+                offenders[path.name] = sorted(bad)
     assert offenders == {}
+
+
+def test_import_linter_contracts_keep_the_layers():
+    """core imports neither PySide6 nor gui nor cli, and gui does not import cli; every import
+    counts, also one inside a function (contracts in pyproject.toml)."""
+    pytest.importorskip("importlinter", reason="import-linter is in the test extra: pip install -e .[test]")
+    code = (
+        "import sys; from importlinter.cli import lint_imports; "
+        "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=CORE.parents[1], timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count(" KEPT") == 2, result.stdout
 
 
 def test_importing_the_whole_core_loads_neither_qt_nor_torch():

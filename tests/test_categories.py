@@ -50,8 +50,25 @@ def test_names_are_humane_and_consistent():
         assert re.fullmatch(r"[A-Z][a-z]+( (&|[a-z]+) ?[a-z]*)*", name), name
         members = categories.classes_in(name)
         assert members and all(0 <= i < 1000 for i in members)
-        for i in members:
-            assert name in categories.categories_of(i)
+
+
+def test_categories_agree_with_the_class_names_and_nest():
+    """Checked against facts outside categories.json: the breed words in ImageNet's own
+    labels, and the nesting of narrow categories in broad ones."""
+    names = json.loads(resource_path("imagenet_classes.json").read_text(encoding="utf-8"))
+    breed_words = ("terrier", "retriever", "spaniel", "hound", "setter", "poodle", "schnauzer", "sheepdog")
+    breeds = {i for i, n in enumerate(names) if any(w in n.lower() for w in breed_words)}
+    assert len(breeds) > 40 and breeds <= categories.classes_in("Dogs")
+    trucks = {i for i, n in enumerate(names) if "truck" in n.lower()}
+    assert trucks and trucks <= categories.classes_in("Cars & trucks")
+    for narrow, broad in [
+        ("Dogs", "Animals"), ("Cats", "Animals"), ("Birds", "Animals"), ("Fish", "Animals"),
+        ("Cars & trucks", "Vehicles"), ("Boats", "Vehicles"), ("Aircraft", "Vehicles"),
+    ]:  # fmt: skip
+        assert categories.classes_in(narrow) <= categories.classes_in(broad), (narrow, broad)
+    # a class's categories list the broad one before the narrow one
+    beagle = categories.categories_of(names.index("beagle"))
+    assert beagle.index("Animals") < beagle.index("Dogs")
 
 
 def test_search_words_map_to_categories():

@@ -181,7 +181,7 @@ def test_no_english_text_reaches_the_user_without_the_catalog():
 # --- the engine's own messages ----------------------------------------------------------------
 
 _LEFT_ALONE = re.compile(
-    r"`[^`]*`|\S*[/\\]\S*|\S+\.pth|ResNet-18|EfficientNet-Lite0|ONNX|INT8|fp32|sha256|MB"
+    r"`[^`]*`|\S*[/\\]\S*|\S+\.pth|ResNet-18|EfficientNet-Lite0|ONNX|INT8|FIFO|fp32|sha256|MB|KB"
 )
 
 
@@ -211,6 +211,21 @@ def test_engine_messages_are_translated(tmp_path):
     ]
     report = Int8Report("resnet18", 32, 32, 0.97, 1.0, 2.0, "2026-01-01")
     texts.append(report.summary())
+    # special files: what reading one refuses, and what the scan says of one given directly
+    from resnet_desktop.core import files
+    from resnet_desktop.core.pipeline import scan
+
+    fifo = tmp_path / "y.jpg"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff" * 3000)
+    for path, limit in ((fifo, 1000), (big, 1000), (tmp_path, 1000)):
+        with pytest.raises(files.FileRefused) as refused:
+            files.read_regular(path, max_bytes=limit)
+        texts.append(refused.value.reason)
+    errors: list = []
+    list(scan([fifo], errors))
+    texts += [reason for _path, reason in errors]
     for text in texts:
         chinese = messages.translate(text, "zh")
         assert _english_left(chinese) == [], (text, chinese)

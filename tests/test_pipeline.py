@@ -186,14 +186,14 @@ def test_unreadable_and_vanished_files_fail_cleanly(tmp_path, monkeypatch):
     locked = make_photo(folder / "locked.jpg", GREEN)
     doomed = make_photo(folder / "doomed.jpg", BLUE)
     if os.geteuid() == 0:  # root reads anything: make the OS refuse exactly as it would a user
-        real_open = open
+        real_open = os.open
 
         def guarded_open(path, *a, **k):
             if os.fspath(path) == str(locked):
                 raise PermissionError(13, "Permission denied", str(path))
             return real_open(path, *a, **k)
 
-        monkeypatch.setattr("builtins.open", guarded_open)
+        monkeypatch.setattr("os.open", guarded_open)
     else:
         locked.chmod(0)
 

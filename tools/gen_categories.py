@@ -61,7 +61,13 @@ CATEGORIES: dict[str, tuple[list[str], list[str], list[str], list[str]]] = {
         [],
     ),
     "Drinks": (["drink", "drinks", "beverage", "beverages"], ["07881800"], [], []),
-    "Vehicles": (["vehicle", "vehicles", "transport"], ["04524313"], [], []),
+    # WordNet files buses under "public transport", not "vehicle"; a person does not.
+    "Vehicles": (
+        ["vehicle", "vehicles", "transport"],
+        ["04524313"],
+        ["minibus", "school bus", "trolleybus"],
+        [],
+    ),
     "Cars & trucks": (
         ["car", "cars", "truck", "trucks", "bus"],
         ["02958343", "04490091", "02924116"],

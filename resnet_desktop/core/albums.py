@@ -20,9 +20,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from resnet_desktop.core import names, search
+from resnet_desktop.core.library import STATUSES
 
-STATUSES = ("pending", "ok", "failed", "missing")
 RECENT_DAYS = 30
+#: Most label words one rule (or one search) may hold: far beyond any person's, and far
+#: below what SQLite's expression depth (1000) can take.
+MAX_TERMS = 200
 #: A photo whose best remaining label is below this is "untagged": the model had no idea.
 UNTAGGED_BELOW = 0.15
 
@@ -118,6 +121,8 @@ def _number(key: str, value: Any, low: float, high: float | None) -> float:
 def _terms(key: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _fail(key, value)
+    if len(value) > MAX_TERMS:
+        raise ValueError(f"rule key {key!r}: {len(value)} labels; a rule may have at most {MAX_TERMS}")
     return [v.strip() for v in value]
 
 
@@ -203,7 +208,11 @@ def compile_rule(rule: Any, *, correlated: bool = False) -> tuple[str, list]:
     if "status" in rule:
         value = rule["status"]
         wanted = [value] if isinstance(value, str) else value
-        if not isinstance(wanted, list) or not wanted or any(s not in STATUSES for s in wanted):
+        if (
+            not isinstance(wanted, list)
+            or not wanted
+            or any(not isinstance(s, str) or s not in STATUSES for s in wanted)
+        ):
             raise _fail("status", value)
         add(f"ph.status IN ({','.join('?' * len(wanted))})", *wanted)
     if "added_within_days" in rule:

@@ -7,9 +7,52 @@ in ``.tmp`` so folder scans skip it, and it is removed when anything goes wrong.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import secrets
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+
+def _temp_beside(target: Path) -> tuple[int, str]:
+    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+
+
+@contextlib.contextmanager
+def atomic_write(target: str | os.PathLike[str], *, durable: bool = True) -> Iterator[BinaryIO]:
+    """Open a temporary file beside ``target`` for writing; on success it replaces ``target``.
+    On an exception the temporary file is removed and ``target`` is left as it was."""
+    target = Path(target)
+    fd, tmp = _temp_beside(target)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary path beside ``target`` for a writer that needs a file name (sqlite, onnx).
+    What the caller writes there replaces ``target`` on success; on an exception it is
+    removed and ``target`` stays as it was."""
+    target = Path(target)
+    fd, tmp = _temp_beside(target)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_bytes(
@@ -29,29 +72,10 @@ def write_bytes(
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
-            mode = None  # a new file: os.open's 0o666 less the umask
-    for _ in range(100):
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:  # pragma: no cover - 100 random names taken
-        raise FileExistsError(f"no free temporary name next to {target}")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask  # what open() would give a new file
+    with atomic_write(target, durable=durable) as handle:
+        handle.write(data)
+        os.chmod(handle.name, mode)
     return target

@@ -27,7 +27,13 @@ from resnet_desktop.core import dates
 from resnet_desktop.core.dates import clean_text
 
 MAX_PIXELS: int = 180_000_000
+#: Photo files larger than this are refused before they are read into memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
 MIN_MODEL_SIDE = 224
+
+# Pillow's own warnings (corrupt EXIF, odd palettes) would reach a user's terminal raw; a
+# broken EXIF already counts as absent. A filter, not catch_warnings: decoding runs in threads.
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL(\.|$)")
 
 # Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that; align its refusal
 # with our limit so both guards agree (the warning is silenced in decode_photo).
@@ -183,12 +189,19 @@ def decode_photo(source: str | Path | bytes, *, min_side: int = 256, name: str |
         fh = io.BytesIO(data)
         suffix = Path(name).suffix.lower() if name else ""
     else:
+        from resnet_desktop.core.files import FileRefused, read_regular
+
         path = Path(source)
         suffix = path.suffix.lower()
         try:
-            fh = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+            data = read_regular(path, MAX_FILE_BYTES)  # a FIFO or a device would block or never end
+        except FileRefused as exc:
+            raise PhotoError(exc.reason) from None
         except OSError as exc:
             raise _open_error(exc) from None
+        if not data:
+            raise PhotoError("empty file")
+        fh = io.BytesIO(data)
     try:
         try:
             head = fh.read(16)

@@ -28,6 +28,7 @@ import json
 import os
 import shlex
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +50,14 @@ PathLike = str | bytes | os.PathLike
 
 class LibraryError(Exception):
     """The library file cannot be used (not a database, newer schema, failed migration)."""
+
+
+class LibraryReadOnly(LibraryError):
+    """The library can be read but not written (a read-only folder, file or mount)."""
+
+
+#: Tables every library has from schema version 1 on: a file without them is someone else's.
+_V1_TABLES = frozenset({"photos", "predictions", "tags", "embeddings", "albums", "album_photos"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +406,24 @@ def _migrate_add_suggestions(db: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_file_identity_and_claims(db: sqlite3.Connection) -> None:
+    """A file's identity beyond size and mtime (a copy tool or ``touch -r`` keeps those), and
+    the photos an indexing run is working on, so a second run leaves them alone."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE photos ADD COLUMN ctime_ns INTEGER;
+        ALTER TABLE photos ADD COLUMN inode INTEGER;
+        CREATE TABLE index_claims (
+            photo_id    INTEGER PRIMARY KEY REFERENCES photos (id) ON DELETE CASCADE,
+            owner       TEXT    NOT NULL,
+            claimed_at  TEXT    NOT NULL
+        );
+        CREATE INDEX index_claims_owner ON index_claims (owner);
+        """,
+    )
+
+
 #: MIGRATIONS[i] brings a database from version i to i + 1, inside one transaction.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_to_v1,
@@ -404,6 +431,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_similar,
     _migrate_add_suggestions,
     _migrate_categories,
+    _migrate_file_identity_and_claims,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -438,10 +466,18 @@ class Library:
         self.path = Path(path)
         self._depth = 0
         existed = self.path.exists() and self.path.stat().st_size > 0
+        #: True when the file or its folder cannot be written: reads work, writes raise
+        #: LibraryReadOnly (a library on a read-only mount or a backup disk).
+        self.read_only = existed and not _writable(self.path)
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            if self.read_only:
+                self._db = _connect_read_only(self.path)
+            else:
+                self._db = sqlite3.connect(
+                    str(self.path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                )
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open library {self.path}: {exc}") from exc
         try:
@@ -452,6 +488,9 @@ class Library:
         self._has_categories = (
             self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'photo_categories'").fetchone()
             is not None
+        )
+        self._has_identity = (  # an older schema has no ctime_ns/inode (tests that stop the ladder early)
+            self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'index_claims'").fetchone() is not None
         )
 
     # ---------------------------------------------------------------- setup
@@ -470,10 +509,21 @@ class Library:
             )
         if version == 0 and existed and tables:
             raise LibraryError(f"{self.path} is an SQLite file but not a ResNet Desktop library")
+        if version >= 1:
+            names = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not _V1_TABLES <= names:
+                raise LibraryError(f"{self.path} is not a ResNet Desktop library (its tables are not ours)")
+        if self.read_only and version < SCHEMA_VERSION:
+            raise LibraryReadOnly(
+                f"{self.path} needs upgrading to schema {SCHEMA_VERSION} but is read-only; "
+                "copy it somewhere writable first"
+            )
         return version
 
     def _configure(self) -> None:
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.read_only:
+            return
         self._db.execute("PRAGMA journal_mode = WAL").fetchone()
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA foreign_keys = ON")
@@ -540,14 +590,15 @@ class Library:
 
     def _backup(self, version: int) -> Path:
         """Copy the file to ``<file>.bak-v<version>`` (sqlite's backup API: consistent under WAL)."""
+        from resnet_desktop.core.atomic import atomic_path
+
         target = backup_path(self.path, version)
-        tmp = target.with_name(target.name + ".tmp")
-        dest = sqlite3.connect(str(tmp))
-        try:
-            self._db.backup(dest)
-        finally:
-            dest.close()
-        os.replace(tmp, target)
+        with atomic_path(target) as tmp:
+            dest = sqlite3.connect(str(tmp))
+            try:
+                self._db.backup(dest)
+            finally:
+                dest.close()
         return target
 
     def close(self) -> None:
@@ -571,6 +622,11 @@ class Library:
             finally:
                 self._depth -= 1
             return
+        if self.read_only:
+            raise LibraryReadOnly(
+                f"the library {self.path} is read-only (its file or folder cannot be written); "
+                "searching and browsing work, changes do not"
+            )
         self._db.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
@@ -644,6 +700,8 @@ class Library:
         model: str | None,
         predictions: Sequence[Any],
         embedding: Any = None,
+        ctime_ns: int | None = None,
+        inode: int | None = None,
     ) -> None:
         """Store a classification: replaces the photo's predictions and embedding, status ok.
 
@@ -658,11 +716,12 @@ class Library:
             rows.append(
                 (photo_id, int(p.rank), int(p.class_index), str(p.label), min(probability, 1.0), model)
             )
+        identity = ", ctime_ns = ?, inode = ?" if self._has_identity else ""
         with self.transaction():
             cur = self._db.execute(
                 "UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ?, width = ?, height = ?, "
                 "taken_at = ?, camera = ?, model = ?, sort_date = ?, indexed_at = ?, status = 'ok', "
-                "error = NULL WHERE id = ?",
+                f"error = NULL{identity} WHERE id = ?",
                 (
                     int(size),
                     int(mtime_ns),
@@ -674,6 +733,7 @@ class Library:
                     model,
                     sort_date(taken_at, mtime_ns),
                     _now(),
+                    *((ctime_ns, inode) if self._has_identity else ()),
                     photo_id,
                 ),
             )
@@ -777,7 +837,8 @@ class Library:
                 self._refresh_derived(photo_id)
             cur = self._db.execute(
                 "UPDATE photos SET path = ?, folder = ?, name = ?, size = ?, mtime_ns = ?, "
-                "sort_date = CASE WHEN taken_at IS NULL THEN ? ELSE sort_date END, "
+                + ("ctime_ns = NULL, inode = NULL, " if self._has_identity else "")
+                + "sort_date = CASE WHEN taken_at IS NULL THEN ? ELSE sort_date END, "
                 "status = CASE WHEN status != 'missing' THEN status "
                 "              WHEN indexed_at IS NULL THEN 'pending' "
                 "              WHEN error IS NOT NULL THEN 'failed' ELSE 'ok' END "
@@ -822,6 +883,55 @@ class Library:
                     (photo_id, tag, state, now),
                 )
             self._refresh_derived(photo_id)
+
+    def file_identities(self) -> dict[int, tuple[int, int]]:
+        """photo id -> (ctime_ns, inode) as recorded when the file was last read (where known)."""
+        rows = self._db.execute(
+            "SELECT id, ctime_ns, inode FROM photos WHERE ctime_ns IS NOT NULL AND inode IS NOT NULL"
+        )
+        return {i: (c, n) for i, c, n in rows}
+
+    def file_identity(self, photo_id: int) -> tuple[int, int] | None:
+        """(ctime_ns, inode) of one photo as recorded when its file was last read; None if unknown."""
+        found = self._db.execute(
+            "SELECT ctime_ns, inode FROM photos WHERE id = ? AND ctime_ns IS NOT NULL AND inode IS NOT NULL",
+            (photo_id,),
+        ).fetchone()
+        return (found[0], found[1]) if found else None
+
+    # ---------------------------------------------------------------- claims
+
+    def claim(self, photo_ids: Iterable[int], owner: str, is_alive: Callable[[str], bool]) -> set[int]:
+        """Claim photos for an indexing run; returns those this ``owner`` got. A claim held by
+        an owner that ``is_alive`` says is gone (a crashed run) is taken over."""
+        wanted = list(photo_ids)
+        now = _now()
+        with self.transaction():
+            owners = [r[0] for r in self._db.execute("SELECT DISTINCT owner FROM index_claims")]
+            for dead in [o for o in owners if o != owner and not is_alive(o)]:
+                self._db.execute("DELETE FROM index_claims WHERE owner = ?", (dead,))
+            got: set[int] = set()
+            for photo_id in wanted:
+                cur = self._db.execute(
+                    "INSERT INTO index_claims (photo_id, owner, claimed_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (photo_id) DO UPDATE SET claimed_at = excluded.claimed_at "
+                    "WHERE index_claims.owner = excluded.owner RETURNING photo_id",
+                    (photo_id, owner, now),
+                )
+                if cur.fetchone() is not None:
+                    got.add(photo_id)
+        return got
+
+    def release(self, owner: str, photo_ids: Iterable[int] | None = None) -> None:
+        """Drop ``owner``'s claims (all of them, or those on ``photo_ids``)."""
+        with self.transaction():
+            if photo_ids is None:
+                self._db.execute("DELETE FROM index_claims WHERE owner = ?", (owner,))
+            else:
+                self._db.executemany(
+                    "DELETE FROM index_claims WHERE owner = ? AND photo_id = ?",
+                    [(owner, i) for i in photo_ids],
+                )
 
     def import_tags(self, photo_id: int, tags: Iterable[str], source: str = "file") -> list[str]:
         """Add keywords found in a photo or its sidecar as the person's tags (they came from a
@@ -884,7 +994,12 @@ class Library:
             clauses.append(sql)
             params += p
         if search and search.strip():
-            for term in split_terms(search):
+            terms = split_terms(search)
+            if len(terms) > albums.MAX_TERMS:
+                raise ValueError(
+                    f"a search may have at most {albums.MAX_TERMS} words; this one has {len(terms)}"
+                )
+            for term in terms:
                 sql, p = albums.term_condition(term, min_confidence, correlated=correlated)
                 clauses.append(sql)
                 params += p
@@ -974,7 +1089,7 @@ class Library:
                 if rows is not None:
                     return rows
         sql = f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}"
-        return self._db.execute(*self._page(sql, params, limit, offset)).fetchall()
+        return self._run_query(*self._page(sql, params, limit, offset)).fetchall()
 
     def _within_budget(self, sql: str, params: list) -> list | None:
         """The query's rows, or None when it needs more than PAGE_WALK_BUDGET steps of SQLite's VM."""
@@ -989,10 +1104,18 @@ class Library:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
             if "interrupt" not in str(exc):
-                raise
+                raise _too_large(exc) or exc from None
             return None
         finally:
             self._db.set_progress_handler(None, 0)
+
+    def _run_query(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        """Execute a rule's or a search's query; ValueError when it is too large for SQLite
+        (a rule stored by an older version), so one such album cannot break the others."""
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            raise _too_large(exc) or exc from None
 
     @staticmethod
     def _order(sort: str) -> str:
@@ -1031,7 +1154,7 @@ class Library:
                 [name, threshold, *params],
             ).fetchone()[0]
             return direct + tagged_only
-        return self._db.execute(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
+        return self._run_query(f"SELECT count(*) FROM photos ph WHERE {where}", params).fetchone()[0]
 
     @staticmethod
     def _single_category(
@@ -1286,6 +1409,8 @@ class Library:
         with self.transaction():
             if self.album(name) is not None:
                 raise ValueError(f"an album named {name!r} exists already")
+            if rule is not None:
+                self.check_rule_runs(rule)
             cur = self._db.execute(
                 "INSERT INTO albums (name, kind, rule, created_at) VALUES (?, ?, ?, ?)",
                 (
@@ -1296,6 +1421,41 @@ class Library:
                 ),
             )
             return int(cur.lastrowid)
+
+    def update_album(self, name: str, new_name: str, rule: dict) -> None:
+        """Change a smart album's name and rule in place, in one transaction.
+
+        ValueError (nothing changed) for a bad rule, an empty name, a name another album has,
+        or a manual album; KeyError if there is no such album.
+        """
+        from resnet_desktop.core import albums
+
+        new_name = (new_name or "").strip()
+        if not new_name:
+            raise ValueError("an album needs a name")
+        albums.validate_rule(rule)
+        with self.transaction():
+            album = self.album(name)
+            if album is None:
+                raise KeyError(f"no album named {name!r}")
+            if album.kind != "smart":
+                raise ValueError(f"album {name!r} is a manual album; it has no rule")
+            other = self.album(new_name)
+            if other is not None and other.id != album.id:
+                raise ValueError(f"an album named {new_name!r} exists already")
+            self.check_rule_runs(rule)
+            self._db.execute(
+                "UPDATE albums SET name = ?, rule = ? WHERE id = ?", (new_name, json.dumps(rule), album.id)
+            )
+
+    def check_rule_runs(self, rule: dict) -> None:
+        """ValueError when SQLite cannot run the rule's query (e.g. too large), so such a rule
+        is never stored."""
+        where, params = self._where(rule, None, 0.0)
+        try:
+            self._db.execute(f"SELECT 1 FROM photos ph WHERE {where} LIMIT 0", params).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise ValueError(f"the rule cannot be run ({exc})") from None
 
     def delete_album(self, name: str) -> None:
         """Delete the album (and its memberships); the photos stay in the library."""
@@ -1444,6 +1604,37 @@ class Library:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write the library: the file, and its folder (journal, WAL files)."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return False
+    try:  # a read-only mount answers os.access as writable for root; statvfs knows
+        return not os.statvfs(path.parent).f_flag & os.ST_RDONLY
+    except (OSError, AttributeError):
+        return True
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open without writing anything: mode=ro, or immutable when even WAL's shared-memory
+    file cannot be made (a WAL library in a read-only folder)."""
+    uri = "file:" + urllib.parse.quote(os.fspath(path.resolve()))
+    for options in ("?mode=ro", "?mode=ro&immutable=1"):
+        db = sqlite3.connect(uri + options, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+    raise sqlite3.OperationalError(f"cannot read {path}")
+
+
+def _too_large(exc: sqlite3.OperationalError) -> ValueError | None:
+    """The ValueError to raise for a query SQLite refuses as too large, else None."""
+    if "too large" in str(exc) or "too many" in str(exc):
+        return ValueError(f"this rule or search is too large to run ({exc})")
+    return None
 
 
 def split_terms(search: str) -> list[str]:

@@ -47,6 +47,11 @@ class ModelSpec:
     std: tuple[float, float, float]
     embedding_dim: int
     num_classes: int = 1000
+    short_title: str = ""  # "ResNet-18": the name alone, for messages
+
+    @property
+    def short(self) -> str:
+        return self.short_title or self.name
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -61,6 +66,7 @@ MODELS: dict[str, ModelSpec] = {
         mean=(0.485, 0.456, 0.406),
         std=(0.229, 0.224, 0.225),
         embedding_dim=512,
+        short_title="ResNet-18",
     ),
     # The TF-Lite reference normalises with (x*255 - 127) / 128, i.e. mean 127/255 and std
     # 128/255 on [0, 1] input. Resize 256 + center crop 224 was checked against the real
@@ -76,6 +82,7 @@ MODELS: dict[str, ModelSpec] = {
         mean=(127.0 / 255.0,) * 3,
         std=(128.0 / 255.0,) * 3,
         embedding_dim=1280,
+        short_title="EfficientNet-Lite0",
     ),
 }
 DEFAULT_MODEL = "resnet18"

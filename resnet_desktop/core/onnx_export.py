@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
+from resnet_desktop.core.atomic import atomic_path
 from resnet_desktop.core.paths import data_dir
 from resnet_desktop.core.weights import WeightsError, checkpoints_dir
 
@@ -75,10 +75,7 @@ def export(model: str, weights_path: Path, out_path: Path, *, isolated: bool = T
     net = with_embedding(model, build_torch_model(model, weights_path))
     dummy = torch.zeros(1, 3, spec.input_size, spec.input_size)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".part", dir=out_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out_path) as tmp:
         with warnings.catch_warnings():
             # The TorchScript exporter is deprecated but needs no extra packages (the
             # torch.export one needs onnxscript); its warnings are not the user's business.
@@ -107,10 +104,6 @@ def export(model: str, weights_path: Path, out_path: Path, *, isolated: bool = T
                     dynamic_shapes=({0: batch},),
                 )
         os.chmod(tmp, 0o644)  # mkstemp made it private; an export is no secret
-        os.replace(tmp, out_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return out_path
 
 

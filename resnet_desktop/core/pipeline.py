@@ -29,15 +29,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resnet_desktop.core.duplicates import fingerprint, store_fingerprint
-from resnet_desktop.core.imaging import PhotoError, decode_photo, is_supported, make_thumbnail
+from resnet_desktop.core.files import FileRefused, describe, read_regular
+from resnet_desktop.core.imaging import MAX_FILE_BYTES, PhotoError, decode_photo, is_supported, make_thumbnail
 from resnet_desktop.core.library import Library
 
 if TYPE_CHECKING:
     from resnet_desktop.core.classify import Classifier
     from resnet_desktop.core.thumbs import ThumbCache
 
-#: Files larger than this are refused before they are read into memory.
-MAX_FILE_BYTES = 512 * 1024 * 1024
 THUMBNAIL_SIDE = 256
 #: New files are recorded (and announced to the GUI) this many at a time while the scan goes on.
 SCAN_CHUNK = 500
@@ -60,6 +59,7 @@ class IndexSummary:
     moved: int = 0
     retagged: int = 0
     missing: int = 0
+    skipped_busy: int = 0  # photos another indexing run was tagging: left to it
     failed: list[tuple[str, str]] = field(default_factory=list)
     cancelled: bool = False
     elapsed_s: float = 0.0
@@ -79,6 +79,8 @@ class _Job:
     size: int
     mtime_ns: int
     retag: bool = False
+    ctime_ns: int | None = None
+    inode: int | None = None
 
 
 class _Plan:
@@ -134,7 +136,7 @@ class _Plan:
         if row is None:
             return None
         size, mtime_ns = self.changed.get(photo_id, (row.size, row.mtime_ns))
-        return _Job(row.id, row.path, size, mtime_ns, retag=retag)
+        return _job(row.id, row.path, size, mtime_ns, retag)
 
     def jobs(self, library: Library, model: str) -> Iterator[_Job]:
         """Changed and unfinished photos, those another model tagged, then the new ones."""
@@ -150,7 +152,64 @@ class _Plan:
                 if row is None:  # removed from the library meanwhile
                     continue
                 size, mtime_ns = self.changed.get(photo_id, (row.size, row.mtime_ns))
-                yield _Job(row.id, row.path, size, mtime_ns, retag=retag)
+                yield _job(row.id, row.path, size, mtime_ns, retag)
+
+
+def _job(photo_id: int, path: str, size: int, mtime_ns: int, retag: bool) -> _Job:
+    """A job with the file's identity (change time, inode) as it is now, stored with the result:
+    the next run compares them to tell a replaced file with the same size and mtime."""
+    try:
+        st = os.stat(path)
+    except OSError:  # gone meanwhile: reading it fails and says why
+        return _Job(photo_id, path, size, mtime_ns, retag)
+    return _Job(photo_id, path, size, mtime_ns, retag, st.st_ctime_ns, st.st_ino)
+
+
+#: Jobs are claimed for a run (``index_claims``) this many at a time, as they stream in.
+CLAIM_CHUNK = 500
+
+
+class _Claims:
+    """The jobs this run may do: another run's claims (a second ``index``, the window) are
+    left to it, as are photos another run finished since the scan.
+
+    Claims are made a chunk at a time as the jobs stream from the library, so claiming keeps
+    memory flat; the ids left to others are kept in an ``array('q')`` (8 bytes each).
+    """
+
+    def __init__(self, library: Library, owner: str, model: str, summary: IndexSummary) -> None:
+        self._library = library
+        self._owner = owner
+        self._model = model
+        self._summary = summary
+        self.left = array("q")  # photo ids left to another run
+
+    def stream(self, jobs: Iterable[_Job]) -> Iterator[_Job]:
+        chunk: list[_Job] = []
+        for job in jobs:
+            chunk.append(job)
+            if len(chunk) >= CLAIM_CHUNK:
+                yield from self._mine(chunk)
+                chunk = []
+        if chunk:
+            yield from self._mine(chunk)
+
+    def one(self, job: _Job | None) -> _Job | None:
+        """A job wanted first (a tile on screen), if this run may do it; one left to another
+        run is counted when the stream reaches it."""
+        if job is None or not self._library.claim([job.photo_id], self._owner, _owner_alive):
+            return None
+        return None if _done_by_another(self._library, job, self._model) else job
+
+    def _mine(self, chunk: list[_Job]) -> Iterator[_Job]:
+        got = self._library.claim([j.photo_id for j in chunk], self._owner, _owner_alive)
+        for job in chunk:
+            # checked as each job is handed out: another run may finish it meanwhile
+            if job.photo_id in got and not _done_by_another(self._library, job, self._model):
+                yield job
+            else:
+                self._summary.skipped_busy += 1
+                self.left.append(job.photo_id)
 
 
 @dataclass
@@ -260,9 +319,10 @@ def _distinct_roots(
     seen: set[str] = set()
     for given in paths:
         root = os.path.abspath(os.fspath(given))
-        if not os.path.exists(root):
+        if not (os.path.isfile(root) or os.path.isdir(root)):
             if errors is not None:
-                errors.append((root, "not found"))
+                what = describe(root)
+                errors.append((root, what if what == "not found" else f"not a photo or folder ({what})"))
             continue
         real = os.path.realpath(root)
         if real not in seen:
@@ -304,17 +364,54 @@ def _os_reason(exc: OSError) -> str:
 
 
 def read_photo_bytes(path: str) -> bytes:
-    """Read a photo file whole, turning OS errors into a :class:`PhotoError` with a reason."""
+    """Read a photo file whole, turning OS errors into a :class:`PhotoError` with a reason.
+
+    Only a regular file of at most MAX_FILE_BYTES is read: a FIFO or device named like a
+    photo is refused without blocking on it (see core.files).
+    """
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise PhotoError(
-                    f"file too large ({size / 2**20:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB)"
-                )
-            return handle.read()
+        return read_regular(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise PhotoError(exc.reason) from exc
     except OSError as exc:
         raise PhotoError(_os_reason(exc)) from exc
+
+
+def _run_owner() -> str:
+    """Who holds a claim: host, process and a token unique to this run."""
+    import socket
+    import uuid
+
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the run that wrote a claim may still be going (a kill -9 leaves claims behind)."""
+    import socket
+
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True  # another machine's run on a shared library: cannot tell, leave it
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _done_by_another(library: Library, job: _Job, model: str) -> bool:
+    """The photo's row already holds what this job would write (another run got there first)."""
+    row = library.get(job.photo_id)
+    if row is None or row.size != job.size or row.mtime_ns != job.mtime_ns:
+        return False
+    return (
+        row.status == "ok"
+        and row.model == model
+        and library.file_identity(job.photo_id) == (job.ctime_ns, job.inode)
+    )
 
 
 def content_hash(data: bytes) -> str:
@@ -363,6 +460,7 @@ class Indexer:
         self._moved_ids: set[int] = set()
         self._vanished_here: set[int] = set()
         library = Library(self.library_path)
+        owner = _run_owner()
         try:
             # New photos are recorded (and shown) before the model loads, which can take
             # seconds; only then is it known which photos the model has already tagged.
@@ -370,21 +468,25 @@ class Indexer:
             classifier = self._classifier_factory()
             summary.model = classifier.model
             total = plan.count_jobs(classifier.model, summary)
+            # Another run on the same photos (a second `index`, the window) may be tagging some
+            # of them now: jobs are claimed a chunk at a time as they stream from the library,
+            # and those another run holds (or finished since the scan) are left to it.
+            claims = _Claims(library, owner, classifier.model, summary)
             if not cancel.is_set():
                 self._process(
                     library,
                     classifier,
-                    plan.jobs(library, classifier.model),
+                    claims.stream(plan.jobs(library, classifier.model)),
                     total,
                     plan.vanished,
                     summary,
                     on_progress,
                     on_photo_done,
                     cancel,
-                    lambda photo_id: plan.job_for(library, classifier.model, photo_id),
+                    lambda photo_id: claims.one(plan.job_for(library, classifier.model, photo_id)),
                 )
             if not cancel.is_set():
-                self._read_keywords(library, plan, classifier.model, summary)
+                self._read_keywords(library, plan, classifier.model, summary, claims.left)
             if not cancel.is_set():
                 missing = [i for i in self._vanished_here if i not in self._moved_ids]
                 if missing:
@@ -407,13 +509,19 @@ class Indexer:
                 except Exception:  # noqa: BLE001 - statistics are an optimisation, never a failure
                     pass
             summary.elapsed_s = time.monotonic() - started
-            library.close()
+            try:
+                library.release(owner)
+            finally:
+                library.close()
         return summary
 
     @staticmethod
-    def _read_keywords(library: Library, plan: _Plan, model: str, summary: IndexSummary) -> None:
+    def _read_keywords(
+        library: Library, plan: _Plan, model: str, summary: IndexSummary, left: Iterable[int] = ()
+    ) -> None:
         """Keywords of the photos just indexed (embedded and in sidecars), and of known photos
-        whose sidecar alone changed, become the person's tags; the model does not run again."""
+        whose sidecar alone changed, become the person's tags; the model does not run again.
+        Photos ``left`` to another run are that run's to read."""
         from resnet_desktop.core import xmp
 
         def known() -> Iterator[tuple[int, str]]:
@@ -422,7 +530,7 @@ class Indexer:
                 if row is not None:
                     yield row.id, row.path
 
-        report = xmp.reread_changed(library, known(), embedded_for=plan.job_ids(model))
+        report = xmp.reread_changed(library, known(), embedded_for=plan.job_ids(model).difference(left))
         summary.tags_from_files = report.tags_added
         summary.sidecars_reread = report.reread
         summary.sidecar_problems = report.problems
@@ -462,6 +570,13 @@ class Indexer:
                 continue
             plan.seen.append(row.id)
             same_file = row.size == st.st_size and row.mtime_ns == st.st_mtime_ns
+            if same_file:
+                # Size and mtime are not enough: copy tools and ``touch -r`` keep them on a
+                # different photo. The inode number and change time (which no tool can set)
+                # tell a replaced file without reading any unchanged one; a chmod changes the
+                # change time too, and costs a re-tag.
+                identity = library.file_identity(row.id)
+                same_file = identity is None or identity == (st.st_ctime_ns, st.st_ino)
             if not same_file:
                 plan.changed[row.id] = (st.st_size, st.st_mtime_ns)
             elif row.status == "ok":
@@ -517,8 +632,9 @@ class Indexer:
                 return
             elapsed = time.monotonic() - t0
             rate = done / elapsed if elapsed > 0 and done else 0.0
-            eta = (total - done) / rate if rate > 0 else None
-            on_progress(IndexProgress(total, done, failed, rate, eta, current))
+            mine = total - summary.skipped_busy  # less what was left to another run
+            eta = (mine - done) / rate if rate > 0 else None
+            on_progress(IndexProgress(mine, done, failed, rate, eta, current))
 
         report(None)
         if not total:
@@ -638,6 +754,8 @@ class Indexer:
                         model=classifier.model,
                         predictions=result.predictions,
                         embedding=result.embedding,
+                        ctime_ns=job.ctime_ns,
+                        inode=job.inode,
                     )
                     if item.fingerprint is not None and item.content_hash:
                         store_fingerprint(library, item.content_hash, *item.fingerprint)

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from resnet_desktop.core.atomic import atomic_path, atomic_write
 from resnet_desktop.core.paths import data_dir
 
 if TYPE_CHECKING:
@@ -34,6 +37,10 @@ if TYPE_CHECKING:
 
 INT8_SUFFIX = "+int8"
 MIN_PHOTOS = 8
+
+
+class Cancelled(Exception):
+    """Making the INT8 model was cancelled; nothing was written."""
 
 
 @dataclass
@@ -79,11 +86,16 @@ def quantize(
     images: Sequence[Image.Image],
     *,
     progress: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Int8Report:
     """Make the INT8 model for ``classifier`` (an fp32 ONNX classifier) from real photos.
 
-    Even-numbered photos calibrate, odd-numbered ones are held out for the comparison.
+    The first half of ``images`` calibrates; the second half is held out for the comparison,
+    so pass different photos in each half (make_int8 takes a shuffled sample; a photo and a
+    copy of it in different halves would flatter the figures). ``cancel`` stops the work
+    between photos (Cancelled; nothing is written).
     """
+    cancel = cancel or threading.Event()
     if classifier.backend != "onnx" or classifier.onnx_path is None:
         raise ValueError("INT8 models are made from the ONNX Runtime backend; use --backend onnx")
     if len(images) < MIN_PHOTOS:
@@ -102,13 +114,16 @@ def quantize(
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     tensors = np.stack([classifier.preprocess(image) for image in images])
-    calibration, held_out = tensors[0::2], tensors[1::2]
+    half = len(tensors) // 2
+    calibration, held_out = tensors[:half], tensors[half:]
 
     class Photos(CalibrationDataReader):
         def __init__(self) -> None:
             self._batches = iter([{"input": calibration[i : i + 1]} for i in range(len(calibration))])
 
         def get_next(self) -> dict[str, np.ndarray] | None:
+            if cancel.is_set():
+                raise Cancelled("making the INT8 model was cancelled")
             return next(self._batches, None)
 
     target = int8_path(classifier.onnx_path)
@@ -128,6 +143,8 @@ def quantize(
             weight_type=QuantType.QInt8,
             calibrate_method=CalibrationMethod.MinMax,
         )
+        if cancel.is_set():
+            raise Cancelled("making the INT8 model was cancelled")
         say(f"comparing with fp32 on {len(held_out)} other photos")
         from resnet_desktop.core.classify import _onnx_runner
 
@@ -145,8 +162,10 @@ def quantize(
             speedup=_speed(int8_run, held_out) / _speed(classifier.forward, held_out),
             created=time.strftime("%Y-%m-%dT%H:%M:%S"),
         )
-        os.replace(quantized, target)
-    report_path(classifier.onnx_path).write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+        with atomic_path(target) as tmp:
+            shutil.copyfile(quantized, tmp)
+    with atomic_write(report_path(classifier.onnx_path)) as handle:
+        handle.write(json.dumps(asdict(report), indent=2).encode("utf-8"))
     return report
 
 
@@ -156,6 +175,7 @@ def make_int8(
     *,
     max_photos: int = 64,
     progress: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> Int8Report:
     """quantize() on a spread of ``paths`` (the same sample each time), skipping unreadable ones."""
     import random
@@ -166,13 +186,15 @@ def make_int8(
     random.Random(0).shuffle(paths)
     images = []
     for path in paths:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("making the INT8 model was cancelled")
         if len(images) >= max_photos:
             break
         try:
             images.append(decode_photo(path, min_side=classifier.resize_side).image)
         except PhotoError:
             continue
-    return quantize(classifier, images, progress=progress)
+    return quantize(classifier, images, progress=progress, cancel=cancel)
 
 
 def _speed(run: Callable[[np.ndarray], object], tensors: np.ndarray, rounds: int = 3) -> float:

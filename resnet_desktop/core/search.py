@@ -54,7 +54,9 @@ def default_threshold() -> float:
 
 @functools.lru_cache(maxsize=1)
 def class_names() -> tuple[str, ...]:
-    return tuple(json.loads(resource_path("imagenet_classes.json").read_text(encoding="utf-8")))
+    from resnet_desktop.core import models  # the one reader of the class list
+
+    return tuple(models.class_names())
 
 
 @functools.lru_cache(maxsize=1)

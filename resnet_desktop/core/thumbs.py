@@ -9,11 +9,11 @@ writes next to the user's photos.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from resnet_desktop.core.atomic import atomic_write
 
 JPEG_QUALITY = 85
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -40,17 +40,8 @@ class ThumbCache:
         target.parent.mkdir(parents=True, exist_ok=True)
         if image.mode != "RGB":
             image = image.convert("RGB")
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                image.save(fh, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        with atomic_write(target) as fh:  # another thread reads the old file or the whole new one
+            image.save(fh, format="JPEG", quality=JPEG_QUALITY, optimize=True)
         return target
 
     def load_bytes(self, key: str) -> bytes | None:

@@ -23,7 +23,6 @@ import hashlib
 import importlib.util
 import os
 import sys
-import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from resnet_desktop.core.atomic import atomic_path
 from resnet_desktop.core.models import DEFAULT_MODEL, FALLBACK_MODEL, MODELS, ModelSpec, get_spec
 from resnet_desktop.core.resources import resource_path
 
@@ -70,7 +70,7 @@ def remedy(model: str) -> str:
 
 
 def _describe(model: str) -> str:
-    return {"resnet18": "ResNet-18", "efficientnet_lite0": "EfficientNet-Lite0"}.get(model, model)
+    return MODELS[model].short if model in MODELS else model
 
 
 # --------------------------------------------------------------------------- where files live
@@ -259,20 +259,6 @@ def verify(path: str | Path, model: str = DEFAULT_MODEL) -> None:
 # --------------------------------------------------------------------------- download / import
 
 
-def _temp_in(folder: Path, name: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
-    os.close(fd)
-    return Path(tmp)
-
-
-def _discard(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-
-
 def download(
     model: str = "resnet18",
     progress: Callable[[int, int], None] | None = None,
@@ -295,8 +281,8 @@ def download(
         raise WeightsError(f"{_describe(model)} has no download; {remedy(model)}")
     expected = (sha256_prefix if sha256_prefix is not None else spec.sha256_prefix) or ""
     dest = checkpoints_dir() / spec.weights_filename
-    tmp = _temp_in(dest.parent, spec.weights_filename)
-    try:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(dest) as tmp:  # a reader sees the old file or the whole new one
         digest = hashlib.sha256()
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response, open(tmp, "wb") as out:
@@ -330,10 +316,6 @@ def download(
                 f"corrupt or not the official one. Nothing was saved; try again."
             )
         load_state_dict(model, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        _discard(tmp)
-        raise
     return dest
 
 
@@ -357,15 +339,11 @@ def import_weights(path: Path | str, model: str = "resnet18", *, sha256_prefix: 
     dest = checkpoints_dir() / spec.weights_filename
     if dest.exists() and dest.resolve() == src.resolve():
         return dest
-    tmp = _temp_in(dest.parent, spec.weights_filename)
-    try:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(dest) as tmp:  # a reader sees the old file or the whole new one
         with open(src, "rb") as fin, open(tmp, "wb") as fout:
             for chunk in iter(lambda: fin.read(1 << 20), b""):
                 fout.write(chunk)
-        os.replace(tmp, dest)
-    except BaseException:
-        _discard(tmp)
-        raise
     return dest
 
 

@@ -150,11 +150,12 @@ def int8_report(model_setting: str) -> Any:
     return None if classifier.onnx_path is None else load_report(classifier.onnx_path)
 
 
-def make_int8(library_path: str, model_setting: str) -> Any:
-    """Quantize the selected model on a sample of the library's photos (a worker: ~10 s)."""
+def make_int8(library_path: str, model_setting: str, cancel: Any = None) -> Any:
+    """Quantize the selected model on a sample of the library's photos (a worker: ~10 s).
+    ``cancel`` (a threading.Event) stops it; the error then says it was cancelled."""
     from resnet_desktop.core.quantize import make_int8 as make
 
-    return make(load_fp32_classifier(model_setting), library_paths(library_path))
+    return make(load_fp32_classifier(model_setting), library_paths(library_path), cancel=cancel)
 
 
 def library_paths(library_path: str) -> list[str]:
@@ -250,6 +251,14 @@ def create_album(library_path: str, name: str, rule: dict | None) -> int:
     lib = Library(library_path)
     try:
         return lib.create_album(name, rule)
+    finally:
+        lib.close()
+
+
+def update_album(library_path: str, name: str, new_name: str, rule: dict) -> None:
+    lib = Library(library_path)
+    try:
+        lib.update_album(name, new_name, rule)
     finally:
         lib.close()
 

@@ -13,9 +13,20 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What an indexing run needs from the settings, read in the GUI thread when it starts:
+    the worker never touches the shared QSettings."""
+
+    model: str | None  # None: automatic
+    int8: bool
+    decode_threads: int
 
 
 class IndexThread(QThread):
@@ -103,7 +114,7 @@ class IndexController(QObject):
         if self._thread is not None:
             self._thread.cancel_event.set()
 
-    def shutdown(self, timeout_ms: int = 1000) -> bool:
+    def shutdown(self, timeout_ms: int = 1000, grace_ms: int = 5000) -> bool:
         """Cancel and join the worker; True when no worker is left running."""
         self._closing = True
         self.cancel()
@@ -111,8 +122,8 @@ class IndexController(QObject):
         if thread is None:
             return True
         stopped = thread.wait(timeout_ms)
-        if not stopped:  # a batch in inference: give it a little longer rather than kill it
-            stopped = thread.wait(5000)
+        if not stopped and grace_ms > 0:  # a batch in inference: give it a little longer
+            stopped = thread.wait(grace_ms)
         return stopped
 
     def _start_next(self) -> None:
@@ -120,7 +131,9 @@ class IndexController(QObject):
             return
         paths = [p for group in self._queue for p in group]
         self._queue.clear()
-        thread = IndexThread(self._make_indexer, paths, self)
+        # make_indexer runs here, in the GUI thread, so it reads the settings once; what it
+        # returns (which builds the Indexer from that snapshot) runs in the worker thread.
+        thread = IndexThread(self._make_indexer(), paths, self)
         thread.progress.connect(self.progress)
         thread.scanned.connect(self.scanned)
         thread.photos_done.connect(self.photos_done)

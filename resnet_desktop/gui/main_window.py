@@ -43,7 +43,7 @@ from resnet_desktop.gui import data, similar_view, tasks
 from resnet_desktop.gui.data import ALL_PHOTOS, ViewSource
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.i18n import engine_text, label_text
-from resnet_desktop.gui.indexing import IndexController
+from resnet_desktop.gui.indexing import IndexController, IndexSettings
 from resnet_desktop.gui.photo_menu import PhotoActions, photo_menu
 from resnet_desktop.gui.photo_model import IdRole, PhotoListModel, plan_merge
 from resnet_desktop.gui.settings import MODEL_AUTO, AppSettings
@@ -411,8 +411,11 @@ class MainWindow(QMainWindow):
             return None
         return ThumbCache(paths.thumbnail_dir())
 
-    def _classifier_factory(self) -> Any:
-        """Called by the Indexer in its worker thread: torch loads there, never in the GUI thread."""
+    def _classifier_factory(self, chosen: IndexSettings | None = None) -> Any:
+        """Called by the Indexer in its worker thread: torch loads there, never in the GUI thread.
+        ``chosen`` is the settings snapshot taken when the run started (read now if not given,
+        which only the GUI thread may do)."""
+        chosen = chosen or self._index_settings()
         with self._classifier_lock:
             if self._classifier is None:
                 if self._injected_factory is not None:
@@ -426,12 +429,12 @@ class MainWindow(QMainWindow):
                     from resnet_desktop.core.classify import load_classifier
                     from resnet_desktop.core.weights import WeightsError
 
-                    model = None if self.settings.model == MODEL_AUTO else self.settings.model
+                    model = chosen.model
                     try:
-                        precision = "int8" if self.settings.int8 else "fp32"
+                        precision = "int8" if chosen.int8 else "fp32"
                         self._classifier, notice = load_classifier(model, precision=precision)
                     except WeightsError as exc:
-                        if not self.settings.int8:
+                        if not chosen.int8:
                             raise
                         # the INT8 model belongs to other weights now: tag with the normal one
                         self._classifier, notice = load_classifier(model)
@@ -440,17 +443,31 @@ class MainWindow(QMainWindow):
                         self.model_notice.emit(notice)
             return self._classifier
 
-    def _make_indexer(self) -> Any:
-        from resnet_desktop.core.pipeline import Indexer
-
-        return Indexer(
-            self.library_path,
-            self._classifier_factory,
-            decode_threads=self.settings.decode_threads,
-            batch_size=self.batch_size,
-            thumbs=self.thumbnails.thumbs,
-            wanted_first=lambda: self.visible_rows.ids,  # the tiles on screen are tagged first
+    def _index_settings(self) -> IndexSettings:
+        return IndexSettings(
+            None if self.settings.model == MODEL_AUTO else self.settings.model,
+            self.settings.int8,
+            self.settings.decode_threads,
         )
+
+    def _make_indexer(self) -> Any:
+        """GUI thread: snapshot the settings; the returned builder runs in the worker thread."""
+        chosen = self._index_settings()
+        library, batch_size, thumbs = self.library_path, self.batch_size, self.thumbnails.thumbs
+
+        def build() -> Any:
+            from resnet_desktop.core.pipeline import Indexer
+
+            return Indexer(
+                library,
+                lambda: self._classifier_factory(chosen),
+                decode_threads=chosen.decode_threads,
+                batch_size=batch_size,
+                thumbs=thumbs,
+                wanted_first=lambda: self.visible_rows.ids,  # the tiles on screen are tagged first
+            )
+
+        return build
 
     def _open_library(self) -> None:
         """Create or migrate the library in the write pool, then load the grid and sidebar.
@@ -927,11 +944,13 @@ class MainWindow(QMainWindow):
         if not accepted:
             return
         library, old = self.library_path, getattr(album, "name", None)
+        name, rule = dialog.album_name(), dialog.rule()
 
-        def replace() -> None:
+        def replace() -> None:  # in place, one transaction: a refused edit loses nothing
             if old:
-                data.delete_album(library, old)
-            data.create_album(library, name, rule)
+                data.update_album(library, old, name, rule)
+            else:
+                data.create_album(library, name, rule)
 
         def done(_r: object) -> None:
             self.sidebar.select_next("smart", name)
@@ -1028,10 +1047,19 @@ class MainWindow(QMainWindow):
             timer.stop()
         for viewer in list(self._viewers):
             viewer.close()
-        self.indexer.shutdown(1000)
+        retry = getattr(self, "_close_retry", False)
+        stopped = self.indexer.shutdown(50, grace_ms=0) if retry else self.indexer.shutdown(1000)
         self.sidecars.stop()
         self.teacher.shutdown()
-        tasks.shutdown()
+        drained = tasks.shutdown(50 if retry else 3000)
+        if not (stopped and drained):
+            # A worker is still inside a step it cannot leave (a long inference, a slow disk):
+            # destroying its thread would crash. Stay open, say so, and try again shortly.
+            event.ignore()
+            self._close_retry = True
+            self.status_label.setText(self.tr("Finishing the work in progress before closing…"))
+            QTimer.singleShot(200, self.close)
+            return
         self.settings.sync()
         super().closeEvent(event)
 

@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+#: The rule keys this dialog shows; any other key of an edited rule is kept as it was.
+SHOWN_KEYS = frozenset({"labels_any", "labels_all", "min_confidence", "date_from", "date_to", "folder"})
+
 
 def _split(text: str) -> list[str]:
     """Labels separated by commas, Chinese ones (，、) included."""
@@ -38,6 +41,7 @@ class RuleEditorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Smart Album"))
         rule = dict(rule or {})
+        self._kept = {key: value for key, value in rule.items() if key not in SHOWN_KEYS}
         form = QFormLayout(self)
 
         self.name_edit = QLineEdit(name)
@@ -127,7 +131,7 @@ class RuleEditorDialog(QDialog):
         return self.name_edit.text().strip()
 
     def rule(self) -> dict:
-        rule: dict = {}
+        rule: dict = dict(self._kept)  # camera, status, ...: not shown here, never dropped
         from resnet_desktop.core.names import label_for
 
         labels = [label_for(label) for label in _split(self.labels_edit.text())]

@@ -102,8 +102,15 @@ class SettingsDialog(QDialog):
         model_form = QFormLayout(model_box)
         self.model_combo = QComboBox()
         self.model_combo.addItem(self.tr("Automatic (ResNet-18 when its weights are present)"), MODEL_AUTO)
-        self.model_combo.addItem("ResNet-18 (torchvision IMAGENET1K_V1)", "resnet18")
-        self.model_combo.addItem(self.tr("EfficientNet-Lite0 (offline fallback)"), "efficientnet_lite0")
+        from resnet_desktop.core.models import FALLBACK_MODEL, MODELS
+
+        for name, spec in MODELS.items():  # the one model list
+            title = (
+                self.tr("%1 (offline fallback)").replace("%1", spec.short)
+                if name == FALLBACK_MODEL
+                else spec.title
+            )
+            self.model_combo.addItem(title, name)
         index = self.model_combo.findData(settings.model)
         self.model_combo.setCurrentIndex(max(0, index))
         model_form.addRow(self.tr("Model in use:"), self.model_combo)
@@ -174,9 +181,15 @@ class SettingsDialog(QDialog):
             self.tr("Made from up to 64 photos of your library; half of them check how often it agrees")
         )
         self.make_int8_button.clicked.connect(self.make_int8)
+        self._cancel_int8: threading.Event | None = None
+        self.cancel_int8_button = QPushButton(self.tr("Stop"))
+        self.cancel_int8_button.setObjectName("cancel_int8")
+        self.cancel_int8_button.clicked.connect(self.cancel_int8)
+        self.cancel_int8_button.hide()
         row = QHBoxLayout()
         row.addWidget(self.int8_check)
         row.addWidget(self.make_int8_button)
+        row.addWidget(self.cancel_int8_button)
         row.addStretch(1)
         form.addRow(self.tr("Speed:"), row)
         self.int8_label = QLabel(self.tr("Checking…"))
@@ -207,10 +220,22 @@ class SettingsDialog(QDialog):
         )
         self.make_int8_button.setEnabled(False)
         self.int8_label.setText(self.tr("Calibrating on your photos and comparing with the normal model…"))
-        run_task(lambda: data.make_int8(library, model), self._show_int8, self._int8_failed, pool_name="int8")
+        cancel = self._cancel_int8 = threading.Event()
+        self.cancel_int8_button.show()
+        run_task(
+            lambda: data.make_int8(library, model, cancel),
+            self._show_int8,
+            self._int8_failed,
+            pool_name="int8",
+        )
+
+    def cancel_int8(self) -> None:
+        if self._cancel_int8 is not None:
+            self._cancel_int8.set()
 
     def _show_int8(self, report) -> None:
         self.make_int8_button.setEnabled(True)
+        self.cancel_int8_button.hide()
         if report is None:
             self.int8_check.setChecked(False)
             self.int8_check.setEnabled(False)
@@ -233,6 +258,7 @@ class SettingsDialog(QDialog):
 
     def _int8_failed(self, message: str) -> None:
         self.make_int8_button.setEnabled(True)
+        self.cancel_int8_button.hide()
         self.int8_label.setText(engine_text(message))
 
     # --- weights --------------------------------------------------------------------------
@@ -374,4 +400,5 @@ class SettingsDialog(QDialog):
 
     def reject(self) -> None:
         self.cancel_download()
+        self.cancel_int8()
         super().reject()

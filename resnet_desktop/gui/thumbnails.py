@@ -9,6 +9,7 @@ photos cost what is on screen.
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,19 @@ def read_thumbnail(thumbs: Any, content_hash: str | None, source_path: str | Non
 
 
 def read_scaled(path: str, side: int) -> QImage | None:
-    """Decode an image no larger than ``side`` (JPEGs decode scaled down), EXIF-rotated."""
+    """Decode an image no larger than ``side`` (JPEGs decode scaled down), EXIF-rotated.
+
+    Only a regular file within the photo size limit is read: a FIFO named like a photo
+    would block this worker for good (see core.files)."""
+    from resnet_desktop.core.files import kind_of
+    from resnet_desktop.core.imaging import MAX_FILE_BYTES
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if kind_of(st.st_mode) is not None or st.st_size > MAX_FILE_BYTES:
+        return None
     reader = QImageReader(path)
     reader.setAutoTransform(True)
     size = reader.size()

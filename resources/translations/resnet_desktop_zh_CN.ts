@@ -446,6 +446,10 @@ or right-click them and choose Add to Album.</source>
         </translation>
     </message>
     <message>
+        <source>Finishing the work in progress before closing…</source>
+        <translation>正在完成进行中的工作，然后关闭…</translation>
+    </message>
+    <message>
         <source>Tagging stopped: %1</source>
         <translation>打标签已停止：%1</translation>
     </message>
@@ -704,6 +708,7 @@ or right-click them and choose Add to Album.</source>
     <name>RuleEditorDialog</name>
     <message>
         <source>Smart Album</source>
+        <extracomment>The rule keys this dialog shows; any other key of an edited rule is kept as it was.</extracomment>
         <translation>智能相册</translation>
     </message>
     <message>
@@ -786,8 +791,8 @@ or right-click them and choose Add to Album.</source>
         <translation>自动（有权重文件时使用 ResNet-18）</translation>
     </message>
     <message>
-        <source>EfficientNet-Lite0 (offline fallback)</source>
-        <translation>EfficientNet-Lite0（离线备用）</translation>
+        <source>%1 (offline fallback)</source>
+        <translation>%1（离线备用）</translation>
     </message>
     <message>
         <source>Model in use:</source>
@@ -840,6 +845,10 @@ or right-click them and choose Add to Album.</source>
     <message>
         <source>Made from up to 64 photos of your library; half of them check how often it agrees</source>
         <translation>用图库中最多 64 张照片生成；其中一半用于检验它与普通模型的一致程度</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
     </message>
     <message>
         <source>Speed:</source>
