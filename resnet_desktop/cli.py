@@ -608,7 +608,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(
             "  "
             + _(
-                "keywords in photos and XMP sidecars: {tags} new tags; sidecars changed since last read: {n}",
+                "keywords in photos and XMP sidecars: new tags {tags}; sidecars changed since last read: {n}",
                 tags=summary.tags_from_files,
                 n=summary.sidecars_reread,
             )

@@ -136,8 +136,8 @@ def _read(library: Library, ids: list[int], args: argparse.Namespace) -> int:
     report = xmp.read_keywords(library, ids, mirror=args.mirror)
     print(
         ngettext(
-            "Read keywords of {n} photo: {tags} new tags",
-            "Read keywords of {n} photos: {tags} new tags",
+            "Read keywords of {n} photo: new tags {tags}",
+            "Read keywords of {n} photos: new tags {tags}",
             report.read,
             tags=report.tags_added,
         )

@@ -215,6 +215,16 @@ def test_only_sidecars_with_other_programs_data_wait_for_the_disk(lib, photos, m
     assert len(synced) == 1  # an update of a sidecar holding only ours is not synced either
 
 
+def test_a_file_that_failed_to_read_gets_no_sidecar(lib, photos):
+    broken = photos / "x.jpg"
+    broken.write_text("not a photo")
+    (photo_id,) = lib.add_pending([(broken, broken.stat().st_size, broken.stat().st_mtime_ns)])
+    lib.save_failure(photo_id, "not an image (unrecognised format)")
+    report = xmp.write_sidecars(lib, lib.ids())
+    assert not (photos / "x.jpg.xmp").exists()
+    assert (photos / "cat.jpg.xmp").exists() and report.written == 2
+
+
 def test_stem_style_names_the_sidecar_like_lightroom(lib, photos):
     xmp.write_sidecars(lib, lib.ids(), style="stem")
     assert (photos / "cat.xmp").is_file() and (photos / "dog.xmp").is_file()
@@ -393,7 +403,7 @@ def test_cli_write_and_read(lib, photos, tmp_path):
 
     read = _run("--library", library, "xmp", "read", cwd=tmp_path)
     assert read.returncode == 0, read.stderr
-    assert read.stdout.strip() == "Read keywords of 2 photos: 2 new tags"  # Paris and holiday
+    assert read.stdout.strip() == "Read keywords of 2 photos: new tags 2"  # Paris and holiday
     assert _digest(photos) == before
 
 
@@ -473,7 +483,7 @@ def test_cli_index_rereads_a_changed_sidecar_without_tagging_again(tmp_path, rea
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Indexed 0, unchanged 1, moved 0, re-tagged 0")
     assert (
-        "keywords in photos and XMP sidecars: 2 new tags; sidecars changed since last read: 1" in again.stdout
+        "keywords in photos and XMP sidecars: new tags 2; sidecars changed since last read: 1" in again.stdout
     )
     tags = _run("--library", library, "tag", folder / "coffee.png", cwd=tmp_path).stdout
     assert "Paris" in tags and "holiday" in tags

@@ -454,7 +454,8 @@ def write_sidecars(
     """Write (or update) the sidecars of photos in the library; returns what happened.
 
     A photo whose folder is read-only gets its sidecar in ``mirror``; without a mirror it is
-    a problem with a reason saying so. Photos missing from disk are skipped.
+    a problem with a reason saying so. Photos missing from disk, not tagged yet or that failed
+    to read are skipped.
     """
     if style not in NAME_STYLES:
         raise ValueError(f"unknown sidecar name style {style!r}; use one of {', '.join(NAME_STYLES)}")
@@ -463,7 +464,8 @@ def write_sidecars(
         if cancel is not None and cancel.is_set():
             break
         row = library.get(photo_id)
-        if row is None or row.status in ("missing", "pending") or not os.path.isfile(row.path):
+        # a failed file is no photo (text named .jpg, truncated): it gets no sidecar either
+        if row is None or row.status in ("missing", "pending", "failed") or not os.path.isfile(row.path):
             continue
         content = content_for(library, photo_id, min_confidence)
         digest = hashlib.blake2b(repr((content, style, str(mirror))).encode(), digest_size=16).hexdigest()
