@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         batch_size: int = 16,
     ) -> None:
         super().__init__()
-        tasks.restart()
+        self._tasks_generation = tasks.restart()
         self.settings = settings or AppSettings()
         self.library_path = str(library_path or self.settings.library_path)
         os.makedirs(os.path.dirname(os.path.abspath(self.library_path)), exist_ok=True)
@@ -1056,7 +1056,7 @@ class MainWindow(QMainWindow):
         stopped = self.indexer.shutdown(50, grace_ms=0) if retry else self.indexer.shutdown(1000)
         self.sidecars.stop()
         self.teacher.shutdown()
-        drained = tasks.shutdown(50 if retry else 3000)
+        drained = tasks.shutdown(50 if retry else 3000, generation=self._tasks_generation)
         if not (stopped and drained):
             # A worker is still inside a step it cannot leave (a long inference, a slow disk):
             # destroying its thread would crash. Stay open, say so, and try again shortly.

@@ -107,8 +107,18 @@ def run_task(
     pool(pool_name).start(_Task(fn, relay), priority)
 
 
-def shutdown(timeout_ms: int = 3000) -> bool:
-    """Stop starting queued tasks and wait for running ones; True when every pool drained."""
+_generation = 0  # bumped by restart(): which window (or test) owns the pools now
+
+
+def shutdown(timeout_ms: int = 3000, generation: int | None = None) -> bool:
+    """Stop starting queued tasks and wait for running ones; True when every pool drained.
+
+    ``generation`` (what :func:`restart` returned to the caller) makes a late shutdown from an
+    older window, one whose close was deferred until its worker finished, a no-op once a newer
+    window owns the pools: it must not stop the newer window's work.
+    """
+    if generation is not None and generation != _generation:
+        return True
     _stopping.set()
     drained = True
     with _lock:
@@ -123,6 +133,11 @@ def shutdown(timeout_ms: int = 3000) -> bool:
     return drained
 
 
-def restart() -> None:
-    """Allow work again after :func:`shutdown` (a second window in the same process, tests)."""
+def restart() -> int:
+    """Allow work again after :func:`shutdown` (a second window in the same process, tests).
+
+    Returns the new generation, for the caller's own :func:`shutdown` later."""
+    global _generation
+    _generation += 1
     _stopping.clear()
+    return _generation
