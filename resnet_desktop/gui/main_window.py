@@ -125,34 +125,6 @@ class PhotoGrid(QListView):
         self.setWordWrap(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index))
-        self._kept: tuple[int | None, list[int]] = (None, [])
-
-    def setModel(self, model) -> None:  # noqa: N802 (Qt's name)
-        """A refresh that re-lists the view (a model reset) keeps the person's current photo and
-        selection: they are remembered by photo id and put back where those photos now are."""
-        super().setModel(model)
-        model.modelAboutToBeReset.connect(self._remember_selection)
-        model.modelReset.connect(self._restore_selection)
-
-    def _remember_selection(self) -> None:
-        model, current = self.model(), self.currentIndex()
-        selected = [model.id_at(i.row()) for i in self.selectionModel().selectedIndexes()]
-        self._kept = (model.id_at(current.row()) if current.isValid() else None, selected)
-
-    def _restore_selection(self) -> None:
-        from PySide6.QtCore import QItemSelectionModel
-
-        model, (current, selected) = self.model(), self._kept
-        self._kept = (None, [])
-        flags = QItemSelectionModel.SelectionFlag.Select
-        for photo_id in selected:
-            row = model.row_of(photo_id)
-            if row is not None:
-                self.selectionModel().select(model.index(row), flags)
-        row = model.row_of(current) if current is not None else None
-        if row is not None:
-            keep = QItemSelectionModel.SelectionFlag.NoUpdate
-            self.selectionModel().setCurrentIndex(model.index(row), keep)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
