@@ -191,7 +191,6 @@ class PhotoListModel(QAbstractListModel):
 
     def reset_ids(self, ids: Sequence[int], rows: Sequence[Any] = (), index_of: dict | None = None) -> None:
         """Show ``ids`` (a fresh query, in order); ``rows`` are those of them read already."""
-        waiting = self._waiting  # a viewer asked for a photo that this reset re-lists: keep it
         self.beginResetModel()
         self._ids = list(ids)
         self._index_of = index_of if index_of is not None else {i: n for n, i in enumerate(self._ids)}
@@ -200,14 +199,11 @@ class PhotoListModel(QAbstractListModel):
         self._wanted.clear()
         self._in_flight.clear()
         self._gone.clear()
-        self._waiting = {i: callbacks for i, callbacks in waiting.items() if i in self._index_of}
+        self._waiting.clear()
         for row in rows:
             self._store(row)
         self._version += 1
         self.endResetModel()
-        self._call_waiting(list(self._waiting))  # those among ``rows``
-        for photo_id in self._waiting:  # the rest: asked for again (their fetch was dropped)
-            self._want(self._index_of[photo_id])
 
     def merge_rows(self, rows: Sequence[Any], *, keep_order: bool = True) -> None:
         """Bring the model to ``rows`` (a full query result) with the smallest visible change.
