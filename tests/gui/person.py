@@ -327,14 +327,15 @@ def choose_in_combo(qtbot, combo, text: str) -> None:
 class GatedClassifier(ColourClassifier):
     """Blocks inference until the test opens the gate: lets a test act while a run is mid-way."""
 
-    def __init__(self) -> None:
+    def __init__(self, wait_s: float = 10.0) -> None:
         super().__init__()
         self.gate = threading.Event()
         self.entered = threading.Event()
+        self.wait_s = wait_s  # the longest a batch waits for the gate
 
     def infer(self, batch: np.ndarray, top_k: int = 3):
         self.entered.set()
-        self.gate.wait(10)
+        self.gate.wait(self.wait_s)
         return super().infer(batch, top_k)
 
 

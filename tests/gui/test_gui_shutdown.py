@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -13,6 +12,7 @@ from resnet_desktop.core.library import Library
 from resnet_desktop.gui.main_window import MainWindow
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier, make_photo
+from tests.gui.person import GatedClassifier
 
 
 class RecordingSettings(QSettings):
@@ -60,24 +60,10 @@ def test_the_indexing_thread_never_reads_the_shared_settings(qtbot, tmp_path):
     assert settings.readers == {threading.main_thread().name}
 
 
-class StuckClassifier(ColourClassifier):
-    """Inference that takes far longer than closing waits for (a huge batch, a slow machine)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.gate = threading.Event()
-        self.entered = threading.Event()
-
-    def infer(self, batch: np.ndarray, top_k: int = 3):
-        self.entered.set()
-        self.gate.wait(60)
-        return super().infer(batch, top_k)
-
-
 def test_closing_while_a_batch_cannot_stop_waits_for_it_instead_of_pulling_the_thread_away(qtbot, tmp_path):
     for i in range(4):
         make_photo(tmp_path / "photos" / f"p{i}.jpg", (30, 20 * i, 200))
-    classifier = StuckClassifier()
+    classifier = GatedClassifier(wait_s=60)  # a batch far longer than closing waits for
     window = MainWindow(AppSettings(), classifier_factory=lambda: classifier, batch_size=2)
     qtbot.addWidget(window)
     window.show()
