@@ -44,9 +44,18 @@ def combined_rule(source: ViewSource) -> dict | None:
     return source.rule
 
 
-def ensure_library(library_path: str) -> None:
-    """Create or migrate the library once, before concurrent readers open it."""
-    Library(library_path).close()
+def open_library(library_path: str) -> list[str]:
+    """Create or migrate the library once, before concurrent readers open it, and return
+    the photos a stopped run left pending (they are tagged again at start).
+
+    Both happen in one task, before the window takes drops: read later, "pending" would
+    also name the photos of a run started meanwhile, and they would be tagged twice.
+    """
+    lib = Library(library_path)
+    try:
+        return [row.path for row in lib.photos(rule={"status": "pending"})]
+    finally:
+        lib.close()
 
 
 @dataclass
@@ -292,15 +301,6 @@ def review_suggestions(library_path: str, label: str, ids: list[int], accept: bo
             lib.accept_suggestions(label, ids)
         else:
             lib.reject_suggestions(label, ids)
-    finally:
-        lib.close()
-
-
-def pending_paths(library_path: str) -> list[str]:
-    """Photos recorded but not tagged yet (a run stopped or closed early): resumed at start."""
-    lib = Library(library_path)
-    try:
-        return [row.path for row in lib.photos(rule={"status": "pending"})]
     finally:
         lib.close()
 

@@ -472,19 +472,17 @@ class MainWindow(QMainWindow):
         """Create or migrate the library in the write pool, then load the grid and sidebar.
 
         Opening it once before any reader avoids two threads racing to create a new file.
+        Photos dropped meanwhile wait, and are added with those a stopped run left pending.
         """
         self._library_ready = False
         library = self.library_path
 
-        def ready(_r: object) -> None:
+        def ready(pending: list[str]) -> None:
             self._library_ready = True
             self.refresh(reset=True)
             self.refresh_sidebar()
             self.teacher.request(0)
             # Photos a stopped run left pending are tagged now, with whatever was asked for.
-            tasks.run_task(lambda: data.pending_paths(library), resume, lambda _m: resume([]))
-
-        def resume(pending: list[str]) -> None:
             waiting, self._paths_waiting = self._paths_waiting, []
             self.add_paths(waiting + pending)
 
@@ -493,7 +491,7 @@ class MainWindow(QMainWindow):
                 self.tr("Could not open the library: %1").replace("%1", engine_text(message))
             )
 
-        tasks.run_task(lambda: data.ensure_library(library), ready, failed, pool_name="write")
+        tasks.run_task(lambda: data.open_library(library), ready, failed, pool_name="write")
 
     def add_paths(self, paths: list[str]) -> None:
         paths = [os.path.abspath(p) for p in paths if p]

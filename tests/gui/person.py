@@ -360,7 +360,7 @@ def open_viewer(qtbot, window, row: int):
 
     double_click_tile(qtbot, window, row)
     viewers = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
-    assert len(viewers) == 1
+    assert len(viewers) == 1, f"{len(viewers)} viewers open after a double click on tile {row} of {tile_count(window)}"
     qtbot.waitUntil(viewers[0].isActiveWindow, timeout=3000)  # it comes to the front, keys go there
     return viewers[0]
 

@@ -144,9 +144,6 @@ def test_failed_view_and_viewer_speak_chinese(qtbot, chinese, tagged):
     viewer.close()
 
 
-# Known timing flake after this round's merges (see the release note): a second run in one window
-# sometimes reports 0 photos, or the grid re-lists under the test; rerun, never skipped.
-@pytest.mark.flaky(reruns=2)
 def test_english_uses_plural_forms(qtbot, english, tmp_path):
     make_photo(tmp_path / "one" / "red.jpg", colour=RED)
     window = make_window(qtbot, ColourClassifier)

@@ -348,9 +348,6 @@ def test_ctrl_comma_opens_settings(qtbot):
     assert dialog.seen is not None and dialog.seen.windowTitle() == "Settings"
 
 
-# Known timing flake after this round's merges (see the release note): a second run in one window
-# sometimes reports 0 photos, or the grid re-lists under the test; rerun, never skipped.
-@pytest.mark.flaky(reruns=2)
 def test_settings_says_no_internet_in_words_and_points_at_import(qtbot, monkeypatch):
     """Offline, the download fails the way it does on a machine without a network: the
     server's name cannot be looked up."""

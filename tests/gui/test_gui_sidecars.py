@@ -15,6 +15,7 @@ from resnet_desktop.gui.settings import AppSettings
 from resnet_desktop.gui.settings_dialog import SettingsDialog
 from tests import xmp_readers
 from tests.fakes import make_photo
+from tests.gui.person import open_viewer, tile_row
 from tests.gui.test_gui_window import GREEN, RED, ColourClassifier, drop, make_window, wait_idle
 
 pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
@@ -52,9 +53,6 @@ def test_settings_turn_sidecars_on_and_choose_a_mirror(qtbot, tmp_path, monkeypa
     assert AppSettings().xmp_sidecars is True  # saved for the next start
 
 
-# Known timing flake after this round's merges (see the release note): a second run in one window
-# sometimes reports 0 photos, or the grid re-lists under the test; rerun, never skipped.
-@pytest.mark.flaky(reruns=2)
 def test_sidecars_follow_tagging_and_tag_edits_when_on(qtbot, tmp_path):
     folder = tmp_path / "photos"
     make_photo(folder / "green.jpg", GREEN)
@@ -63,16 +61,12 @@ def test_sidecars_follow_tagging_and_tag_edits_when_on(qtbot, tmp_path):
     AppSettings().xmp_sidecars = True
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window, 2)
     sidecar = folder / "green.jpg.xmp"
     qtbot.waitUntil(lambda: sidecar.is_file() and (folder / "red.jpg.xmp").is_file(), timeout=10000)
     assert xmp_readers.keywords(sidecar)["subject"] == ["espresso"]
 
-    row = next(r for r in window.model.rows() if r.name == "green.jpg")
-    window.grid.setCurrentIndex(window.model.index(window.model.rows().index(row)))
-    window.grid.setFocus()
-    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
-    viewer = window._viewers[0]
+    viewer = open_viewer(qtbot, window, tile_row(window, "green.jpg"))
     qtbot.waitUntil(lambda: viewer.details is not None, timeout=5000)
     qtbot.keyClicks(viewer.tag_edit, "Grandma's kitchen")
     qtbot.keyClick(viewer.tag_edit, Qt.Key.Key_Return)
@@ -89,14 +83,11 @@ def test_no_sidecars_when_off(qtbot, tmp_path):
     make_photo(folder / "green.jpg", GREEN)
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window, 1)
     qtbot.waitUntil(lambda: not window.sidecars.busy, timeout=5000)
     assert not list(folder.glob("*.xmp"))
 
 
-# Known timing flake after this round's merges (see the release note): a second run in one window
-# sometimes reports 0 photos, or the grid re-lists under the test; rerun, never skipped.
-@pytest.mark.flaky(reruns=2)
 def test_read_only_folder_goes_to_the_mirror_with_a_message(qtbot, tmp_path, monkeypatch):
     """Simulated read-only folder: as root chmod does not stop writes, so os.access says no."""
     folder = tmp_path / "photos"
@@ -110,15 +101,12 @@ def test_read_only_folder_goes_to_the_mirror_with_a_message(qtbot, tmp_path, mon
     settings.xmp_mirror = str(tmp_path / "Mirror")
     window = make_window(qtbot, ColourClassifier)
     drop(window, [folder])
-    wait_idle(qtbot, window)
+    wait_idle(qtbot, window, 1)
     in_mirror = xmp.mirror_path(folder / "green.jpg", tmp_path / "Mirror")
     qtbot.waitUntil(in_mirror.is_file, timeout=10000)
     assert not list(folder.glob("*.xmp"))
     # a tag edit: its sidecar goes to the mirror too, and the status bar says where
-    window.grid.setCurrentIndex(window.model.index(0))
-    window.grid.setFocus()
-    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
-    viewer = window._viewers[0]
+    viewer = open_viewer(qtbot, window, 0)
     qtbot.waitUntil(lambda: viewer.details is not None, timeout=5000)
     qtbot.keyClicks(viewer.tag_edit, "kitchen")
     qtbot.keyClick(viewer.tag_edit, Qt.Key.Key_Return)

@@ -371,9 +371,6 @@ def test_window_opens_without_importing_torch(tmp_path):
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-# Known timing flake after this round's merges (see the release note): a second run in one window
-# sometimes reports 0 photos, or the grid re-lists under the test; rerun, never skipped.
-@pytest.mark.flaky(reruns=2)
 def test_retag_library_tags_again_what_another_model_tagged(qtbot, tmp_path):
     """When ResNet-18 arrives, File > Re-tag Library moves every photo to it; a person's tags stay."""
     from resnet_desktop.core.pipeline import Indexer
