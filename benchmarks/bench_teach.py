@@ -28,12 +28,15 @@ size), 10 labels x 50 tagged photos: time to load the embeddings, to learn all 1
 from __future__ import annotations
 
 import argparse
+import gzip
+import io
 import os
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageEnhance, ImageFilter
@@ -65,15 +68,99 @@ def _faces(indices: list[int]) -> list[tuple[str, Image.Image]]:
     ]
 
 
+def _figure_image(fig: Any) -> Image.Image:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80)
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def _chart(name: str) -> Image.Image:
+    """A chart drawn from one of matplotlib's sample data files."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 4))
+    if name == "stocks":
+        data = np.genfromtxt(
+            _mpl("Stocks.csv"), delimiter=",", names=True, dtype=None, encoding="utf-8", skip_header=1
+        )
+        for column in ("IBM", "AAPL", "MSFT", "XRX"):
+            ax.plot(data[column])
+        ax.set_title("Stocks")
+    elif name == "msft":
+        data = np.genfromtxt(_mpl("msft.csv"), delimiter=",", names=True, dtype=None, encoding="utf-8")
+        ax.bar(np.arange(len(data)), data["Volume"], color="tab:orange")
+        ax.set_title("MSFT volume")
+    elif name == "goog":
+        prices = np.load(_mpl("goog.npz"))["price_data"]
+        ax.plot(prices["date"], prices["adj_close"], "g-")
+        ax.fill_between(prices["date"], prices["low"], prices["high"], alpha=0.3)
+        ax.grid(True)
+    elif name == "eeg":
+        eeg = np.fromfile(_mpl("eeg.dat"), dtype=float).reshape((800, 4))
+        for k in range(4):
+            ax.plot(eeg[:, k] + 1.5 * k * eeg.std(), lw=0.8)
+        ax.set_yticks([])
+    elif name == "powers":
+        powers = np.loadtxt(_mpl("data_x_x2_x3.csv"))
+        ax.plot(powers[:, 0], powers[:, 1], "o-", powers[:, 0], powers[:, 2], "s--")
+        ax.legend(["x^2", "x^3"])
+    elif name == "membrane":
+        membrane = np.fromfile(_mpl("membrane.dat"), dtype=np.float32)
+        ax.scatter(np.arange(0, len(membrane), 40), membrane[::40], s=6, c="purple")
+    else:  # contour
+        ax.contour(np.load(_mpl("axes_grid/bivariate_normal.npy")), levels=10, cmap="viridis")
+    return _figure_image(fig)
+
+
+def _terrain(name: str) -> Image.Image:
+    """A shaded relief map drawn from one of matplotlib's elevation files."""
+    from matplotlib import colormaps
+    from matplotlib.colors import LightSource
+
+    if name.startswith("jacksboro"):
+        z = np.load(_mpl("jacksboro_fault_dem.npz"))["elevation"].astype(float)
+    else:
+        z = np.load(_mpl("topobathy.npz"))["topo"].astype(float)
+    light = LightSource(azdeg=315, altdeg=45)
+    if name == "jacksboro_shade":
+        rgb = light.shade(z, cmap=colormaps["gist_earth"], vert_exag=0.05, blend_mode="overlay")
+    elif name == "jacksboro_grey":
+        rgb = np.repeat(light.hillshade(z, vert_exag=0.05)[..., None], 3, axis=2)
+    elif name == "topo_west":
+        z = z[:, : z.shape[1] // 2]
+        rgb = colormaps["terrain"]((z - z.min()) / (np.ptp(z) + 1e-9))
+    else:  # topo_east
+        rgb = light.shade(
+            z[:, z.shape[1] // 2 :], cmap=colormaps["terrain"], vert_exag=0.02, blend_mode="soft"
+        )
+    return Image.fromarray((np.clip(rgb[..., :3], 0, 1) * 255).astype(np.uint8)).resize((320, 320))
+
+
+def _mri() -> Image.Image:
+    raw = gzip.open(_mpl("s1045.ima.gz")).read()
+    scan = np.frombuffer(raw, np.uint16).reshape((256, 256)).astype(float)
+    return Image.fromarray((scan / scan.max() * 255).astype(np.uint8)).convert("RGB")
+
+
 def _open(path: Path) -> Image.Image:
     image = Image.open(path)
     image.seek(0)
     return image.convert("RGB")
 
 
-#: concept -> base photos. The first half (rounded up) is taught, the rest held out.
+#: concept -> base photos. The first half (rounded up) is taught, the rest held out. "mpl:"
+#: photos come from matplotlib's sample data, "lfw:" are faces of scikit-image's LFW subset
+#: (its first 100 are faces, the rest not), "chart:" and "map:" are drawn from matplotlib's
+#: sample data files (stock prices, an EEG, elevation models).
 CONCEPTS: dict[str, list[str]] = {
-    "medical images": ["cell.png", "ihc.png", "microaneurysms.png", "retina.jpg", "phantom.png"],
+    "medical images": ["cell.png", "ihc.png", "mri", "microaneurysms.png", "retina.jpg", "phantom.png"],
     "ground textures": ["brick.png", "grass.png", "gravel.png"],
     "space": ["hubble_deep_field.jpg", "moon.png", "rocket.jpg"],
     "documents and graphics": [
@@ -83,25 +170,36 @@ CONCEPTS: dict[str, list[str]] = {
         "mpl:logo2.png",
         "mpl:Minduka_Present_Blue_Pack.png",
     ],
-    "portraits": [
-        "mpl:grace_hopper.jpg",
-        "camera.png",
-        "astronaut.png",
-        "lfw:0",
-        "lfw:40",
-        "lfw:80",
-        "lfw:120",
+    # many faces: the one concept with enough different pictures for its quality to be measured
+    "portraits": ["mpl:grace_hopper.jpg", "camera.png", "astronaut.png"]
+    + [f"lfw:{i}" for i in range(0, 100, 6)],
+    "charts": [
+        "chart:stocks",
+        "chart:eeg",
+        "chart:contour",
+        "chart:msft",
+        "chart:goog",
+        "chart:powers",
+        "chart:membrane",
     ],
+    "maps": ["map:jacksboro_shade", "map:topo_west", "map:jacksboro_grey", "map:topo_east"],
 }
 DISTRACTORS = [
     "chelsea.png", "coffee.png", "coins.png", "horse.png", "motorcycle_left.png", "motorcycle_right.png",
-    "clock_motion.png", "chessboard_RGB.png", "color.png", "no_time_for_that_tiny.gif",
+    "clock_motion.png", "chessboard_RGB.png", "color.png", "no_time_for_that_tiny.gif", "lfw:120",
+    "lfw:160",
 ]  # fmt: skip
 
 
 def load_base(name: str) -> Image.Image:
     if name.startswith("lfw:"):
         return _faces([int(name[4:])])[0][1]
+    if name.startswith("chart:"):
+        return _chart(name[6:])
+    if name.startswith("map:"):
+        return _terrain(name[4:])
+    if name == "mri":
+        return _mri()
     if name.startswith("mpl:"):
         return _open(_mpl(name[4:]))
     return _open(_skimage(name))
@@ -146,31 +244,47 @@ def store_vector(lib: Library, photo_id: int, vector: np.ndarray, model: str) ->
     )
 
 
-def quality(copies: int, seed: int) -> None:
+def embed_dataset(
+    copies: int, seed: int, cache: Path | None = None
+) -> tuple[np.ndarray, list[tuple[str | None, str]], str]:
+    """(embeddings, (concept, base photo) per row, model) of every base photo and its copies.
+    ``cache``: an .npz kept between runs (embedding is most of the quality part's time)."""
+    bases = [(c, n) for c, names in CONCEPTS.items() for n in names] + [(None, n) for n in DISTRACTORS]
+    owners = [(concept, name) for concept, name in bases for _k in range(copies)]
+    key = repr((bases, copies, seed))
+    if cache is not None and cache.exists():
+        stored = np.load(cache, allow_pickle=False)
+        if str(stored["key"]) == key:
+            print(f"embeddings: {stored['model']} (cached in {cache})")
+            return stored["vectors"], owners, str(stored["model"])
     rng = np.random.default_rng(seed)
     classifier, notice = load_classifier()
     print(f"embeddings: {classifier.model} ({classifier.backend}){'; ' + notice if notice else ''}")
-    bases = [(c, n) for c, names in CONCEPTS.items() for n in names] + [(None, n) for n in DISTRACTORS]
     started = time.perf_counter()
-    images, owners = [], []
-    for concept, name in bases:
+    images = []
+    for _concept, name in bases:
         base = load_base(name)
-        for k in range(copies):
-            images.append(augment(base, rng) if k else base)
-            owners.append((concept, name))
+        images += [augment(base, rng) if k else base for k in range(copies)]
     vectors = []
     for i in range(0, len(images), 16):
         vectors += [r.embedding for r in classifier.classify(images[i : i + 16], top_k=1)]
     print(f"{len(bases)} base photos x {copies} copies = {len(images)} photos, embedded in "
           f"{time.perf_counter() - started:.0f} s")  # fmt: skip
+    matrix = np.stack(vectors).astype(np.float32)
+    if cache is not None:
+        np.savez(cache, vectors=matrix, key=key, model=classifier.model)
+    return matrix, owners, classifier.model
+
+
+def quality(copies: int, seed: int, cache: Path | None = None) -> None:
+    vectors, owners, model_name = embed_dataset(copies, seed, cache)
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         lib = Library(Path(tmp) / "lib.sqlite3")
         with lib.transaction():
             ids = [
-                store(lib, os.path.join(tmp, f"{i:04d}.png"), v, classifier.model)
-                for i, v in enumerate(vectors)
+                store(lib, os.path.join(tmp, f"{i:04d}.png"), v, model_name) for i, v in enumerate(vectors)
             ]
         taught_bases: dict[str, set[str]] = {}
         for concept, names in CONCEPTS.items():
@@ -196,11 +310,13 @@ def quality(copies: int, seed: int) -> None:
                 if o == concept and n not in taught_bases[concept]
             }
             candidates = np.array([i for i in range(len(x)) if i not in set(taught)])
-            # the probe, trained as the app trains it (on all taught photos, unlabelled sample)
-            probe = teach.fit_label(x, np.array(taught), candidates)
-            probe_rank = candidates[np.argsort(-probe.scores(x[candidates])[:, 0], kind="stable")]
+            # each learner trained as the app trains it (all taught photos against the rest)
+            ranks = {}
+            for name, learner in (("chosen", teach.DEFAULT_LEARNER), ("probe", teach.LinearProbe)):
+                fitted = teach.fit_label(x, np.array(taught), candidates, learner)
+                ranks[name] = candidates[np.argsort(-fitted.scores(x[candidates], 0), kind="stable")]
             centroid = x[taught].mean(axis=0)
-            centroid_rank = candidates[np.argsort(-(x[candidates] @ centroid), kind="stable")]
+            ranks["centroid"] = candidates[np.argsort(-(x[candidates] @ centroid), kind="stable")]
             r = reports[concept]
             suggested = {row_of[s.photo_id] for s in teach.suggestions(lib, concept)}
             hits = len(suggested & truth)
@@ -209,37 +325,48 @@ def quality(copies: int, seed: int) -> None:
                     "concept": concept,
                     "taught": len(taught),
                     "held_out": len(truth),
-                    "probe_r@k": _recall_at(probe_rank, truth, len(truth)),
-                    "probe_r@2k": _recall_at(probe_rank, truth, 2 * len(truth)),
-                    "centroid_r@k": _recall_at(centroid_rank, truth, len(truth)),
-                    "centroid_r@2k": _recall_at(centroid_rank, truth, 2 * len(truth)),
+                    **{
+                        f"{name}_r@{m}k": _recall_at(rank, truth, m * len(truth))
+                        for name, rank in ranks.items()
+                        for m in (1, 2)
+                    },
                     "status": r.status,
                     "suggested": len(suggested),
                     "sugg_precision": hits / len(suggested) if suggested else float("nan"),
                     "sugg_recall": hits / len(truth),
                     "claimed_p": r.precision,
                     "claimed_r": r.recall,
+                    "pictures": r.pictures,
                 }
             )
         lib.close()
-    print()
-    print(f"{'concept':<24}{'taught':>7}{'held':>6}   {'recall@k (=precision@k)':>24}   {'recall@2k':>15}"
-          f"   {'suggestions':>11} {'precision':>9} {'recall':>7}   {'claimed p/r':>11}  status")  # fmt: skip
-    print(f"{'':<24}{'':>7}{'out':>6}   {'probe / centroid':>24}   {'probe / centr.':>15}")
+    learners = ("chosen", "probe", "centroid")
+    print(f"\nchosen learner: {teach.DEFAULT_LEARNER.__name__}; probe: LinearProbe; centroid: the baseline")
+    print("recall@k (= precision@k, k = held-out photos) and recall@2k (precision@2k = half of it)")
+    print(f"{'concept':<24}{'taught':>7}{'held':>6}   {'recall@k':>20}   {'recall@2k':>20}")
+    print(f"{'':<24}{'':>7}{'out':>6}   {'chosen/probe/centr.':>20}   {'chosen/probe/centr.':>20}")
     for r in rows:
-        claimed = "-" if r["claimed_r"] is None else f"{r['claimed_p'] or 0:.2f}/{r['claimed_r']:.2f}"
         print(
             f"{r['concept']:<24}{r['taught']:>7}{r['held_out']:>6}   "
-            f"{r['probe_r@k']:>12.2f} / {r['centroid_r@k']:<9.2f}   "
-            f"{r['probe_r@2k']:>6.2f} / {r['centroid_r@2k']:<6.2f}   {r['suggested']:>11} "
-            f"{r['sugg_precision']:>9.2f} {r['sugg_recall']:>7.2f}   {claimed:>11}  {r['status']}"
+            f"{_three(r, learners, 1):>20}   {_three(r, learners, 2):>20}"
         )
-    mean = {
-        k: statistics.mean(r[k] for r in rows)
-        for k in ("probe_r@k", "centroid_r@k", "probe_r@2k", "centroid_r@2k")
-    }
-    print(f"{'mean':<37}   {mean['probe_r@k']:>12.2f} / {mean['centroid_r@k']:<9.2f}   "
-          f"{mean['probe_r@2k']:>6.2f} / {mean['centroid_r@2k']:<6.2f}")  # fmt: skip
+    mean = {k: statistics.mean(r[k] for r in rows) for k in rows[0] if "_r@" in k}
+    print(f"{'mean':<37}   {_three(mean, learners, 1):>20}   {_three(mean, learners, 2):>20}")
+    print("\nthe app's suggestions (chosen learner) against the truth, and what it claimed")
+    print(f"{'concept':<24}{'pictures':>9} {'suggested':>10} {'precision':>10} {'recall':>7}   "
+          f"{'claimed p / r':>14}  status")  # fmt: skip
+    for r in rows:
+        claimed = (
+            "not measured" if r["claimed_r"] is None else f"{r['claimed_p'] or 0:.2f} / {r['claimed_r']:.2f}"
+        )
+        print(
+            f"{r['concept']:<24}{r['pictures'] or 0:>9} {r['suggested']:>10} {r['sugg_precision']:>10.2f} "
+            f"{r['sugg_recall']:>7.2f}   {claimed:>14}  {r['status']}"
+        )
+
+
+def _three(row: dict, learners: tuple[str, ...], m: int) -> str:
+    return " / ".join(f"{row[f'{n}_r@{m}k']:.2f}" for n in learners)
 
 
 def _recall_at(rank: np.ndarray, truth: set[int], k: int) -> float:
@@ -293,11 +420,14 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=None, help="copies per base photo (default 12)")
     parser.add_argument("--photos", type=int, default=None, help="library size for the cost part")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="keep the embeddings in this .npz between runs"
+    )
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-cost", action="store_true")
     args = parser.parse_args()
     if not args.skip_quality:
-        quality(args.copies or (4 if args.quick else 12), args.seed)
+        quality(args.copies or (4 if args.quick else 12), args.seed, args.cache)
     if not args.skip_cost:
         cost(args.photos or (20_000 if args.quick else 100_000), args.seed)
 

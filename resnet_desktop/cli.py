@@ -634,11 +634,18 @@ def _photo_dict(row: PhotoRow, threshold: float) -> dict[str, Any]:
     if row.match is not None:
         result["match"] = {
             "text": row.match,
-            "kind": "tag" if row.match_confidence is None else "label",
+            "kind": _match_kind(row),
             "probability": None if row.match_confidence is None else _percent(row.match_confidence),
         }
     result.update(taken_at=row.taken_at, status=row.status, error=row.error)
     return result
+
+
+def _match_kind(row: PhotoRow) -> str:
+    """tag: the person's own; suggested: a taught label's open suggestion; label: the model's."""
+    if row.match_confidence is None:
+        return "tag"
+    return "suggested" if row.match_suggested else "label"
 
 
 def _describe(row: PhotoRow, threshold: float, lang: str) -> str:
@@ -650,7 +657,11 @@ def _describe(row: PhotoRow, threshold: float, lang: str) -> str:
         return _("failed: {reason}", reason=translate(row.error or ""))
     tags, label, confidence = caption(row, threshold)
     parts = [display_name(t, lang) for t in tags]
-    if label is not None:
+    if label is not None and row.match_suggested:  # a taught label's suggestion, not the person's tag
+        parts.append(
+            _("suggested: {label}", label=display_name(label, lang)) + f" {_percent(confidence or 0.0):.2f}%"
+        )
+    elif label is not None:
         parts.append(f"{display_name(label, lang)} {_percent(confidence or 0.0):.2f}%")
     if parts:
         return ", ".join(parts)

@@ -30,14 +30,15 @@ def test_a_taught_label_suggests_the_untagged_photos_of_its_subject(photos):
     report = by_label(teach.learn(lib))["boat"]
     assert report.status == "ready"
     assert report.examples == 8
-    assert 0.5 <= report.recall <= 1.0 and 0.5 <= report.precision <= 1.0
+    # what it claims is the low end of what it measured (few examples: a Wilson lower bound)
+    assert 0.3 <= report.recall <= 1.0 and 0.3 <= report.precision <= 1.0
     assert report.quality().startswith("finds about ")
     found = teach.suggestions(lib, "boat")
     suggested = [s.photo_id for s in found]
     untagged_boats = set(subjects["boat"][8:])
     found_share = len(set(suggested) & untagged_boats) / len(untagged_boats)
     right_share = len(set(suggested) & untagged_boats) / len(suggested)
-    assert found_share >= 0.6 and right_share >= 0.8
+    assert found_share >= 0.4 and right_share >= 0.8
     # what it claims is close to what happens, and never oversells its precision
     assert abs(report.recall - found_share) <= 0.25 and report.precision <= right_share + 0.1
     assert not set(suggested) & set(subjects["boat"][:8])  # never a photo that already has it
@@ -225,3 +226,45 @@ def test_quality_words():
     assert teach.quality_words(0.9, 0.8) == "finds about 8 of 10, with 1 wrong in 10"
     assert teach.quality_words(0.99, 0.04) == "finds fewer than 1 in 10, with fewer than 1 wrong in 10"
     assert teach.quality_words(None, None) == "not measured"
+
+
+def test_too_few_different_pictures_suggest_but_claim_no_quality(photos):
+    lib, subjects, _files = photos
+    tag(lib, subjects["boat"][: teach.MIN_MEASURED - 1], "boat")
+    report = by_label(teach.learn(lib))["boat"]
+    assert report.status == "ready" and report.pictures < teach.MIN_MEASURED
+    assert report.precision is None and report.recall is None
+    assert report.message.startswith("not enough different pictures to measure how good it is yet")
+    assert teach.suggestions(lib, "boat")  # a first guess, still offered for review
+
+
+def test_claimed_quality_is_never_above_what_happens(tmp_path):
+    """Across libraries and example counts, the precision and recall a label claims are at most
+    what its suggestions then achieve on the untagged photos (small slack for rounding)."""
+    for seed in range(3):
+        for taught in (8, 20):
+            lib, subjects, _files = clustered_library(tmp_path / f"l{seed}_{taught}.sqlite3", seed=seed)
+            tag(lib, subjects["boat"][:taught], "boat")
+            report = by_label(teach.learn(lib))["boat"]
+            found = {s.photo_id for s in teach.suggestions(lib, "boat")}
+            untagged = set(subjects["boat"][taught:])
+            assert report.status == "ready" and report.precision is not None, (seed, taught)
+            assert report.precision <= len(found & untagged) / len(found) + 0.05, (seed, taught)
+            assert report.recall <= len(found & untagged) / len(untagged) + 0.15, (seed, taught)
+            lib.close()
+
+
+def test_wilson_lower_bound_grows_with_the_evidence():
+    assert teach.wilson_lower(1.0, 3) < teach.wilson_lower(1.0, 30) < 1.0
+    assert teach.wilson_lower(0.5, 10) < 0.5
+    assert teach.wilson_lower(0.0, 10) == 0.0 and teach.wilson_lower(0.7, 0) == 0.0
+
+
+def test_the_centroid_learner_and_the_probe_both_learn(photos):
+    lib, subjects, _files = photos
+    tag(lib, subjects["boat"][:8], "boat")
+    for learner in (teach.CentroidLearner, teach.LinearProbe):
+        report = by_label(teach.learn(lib, learner=learner))["boat"]
+        assert report.status == "ready", learner
+        found = {s.photo_id for s in teach.suggestions(lib, "boat")}
+        assert len(found & set(subjects["boat"][8:])) / len(found) >= 0.8, learner

@@ -83,6 +83,8 @@ class PhotoRow:
     #: probability (None when a person's tag matched).
     match: str | None = None
     match_confidence: float | None = None
+    #: True when the match is a taught label's open suggestion (core.teach), not a confirmed tag.
+    match_suggested: bool = False
 
     @property
     def name(self) -> str:

@@ -160,11 +160,14 @@ def search(
         return []
     terms = split_terms(text)
     ids = {r.id for r in rows}
-    best: dict[int, tuple[float, str, float | None]] = {}  # photo -> (rank key, text, confidence)
+    # photo -> (rank key, text, confidence, a taught label's suggestion)
+    best: dict[int, tuple[float, str, float | None, bool]] = {}
 
-    def offer(photo_id: int, key: float, what: str, confidence: float | None) -> None:
+    def offer(
+        photo_id: int, key: float, what: str, confidence: float | None, suggested: bool = False
+    ) -> None:
         if photo_id in ids and (photo_id not in best or key > best[photo_id][0]):
-            best[photo_id] = (key, what, confidence)
+            best[photo_id] = (key, what, confidence, suggested)
 
     for term in terms:
         classes = expand_term(term)
@@ -181,12 +184,25 @@ def search(
             f"SELECT t.photo_id, t.tag FROM tags t WHERE t.state = 'added' AND ({sql})", params
         ):
             offer(photo_id, 2.0, tag, None)  # a person's word outranks any probability
+        # a taught label's open suggestions match it as albums.term_condition selects them:
+        # they rank by their probability and are marked suggested, never confirmed
+        for photo_id, label, probability in library.query(
+            "SELECT s.photo_id, s.label, s.probability FROM suggestions s WHERE s.state = 'open' "
+            "AND s.label = ? AND s.probability >= ? AND NOT EXISTS (SELECT 1 FROM tags t2 "
+            "WHERE t2.photo_id = s.photo_id AND t2.tag = s.label AND t2.state = 'removed')",
+            [term.strip(), threshold],
+        ):
+            offer(photo_id, probability, label, probability, suggested=True)
     order = {r.id: i for i, r in enumerate(rows)}
     rows.sort(key=lambda r: (-best.get(r.id, (0.0,))[0], order[r.id]))
     if limit is not None:
         rows = rows[: max(0, int(limit))]
     return [
-        dataclasses.replace(r, match=best[r.id][1], match_confidence=best[r.id][2]) if r.id in best else r
+        dataclasses.replace(
+            r, match=best[r.id][1], match_confidence=best[r.id][2], match_suggested=best[r.id][3]
+        )
+        if r.id in best
+        else r
         for r in rows
     ]
 

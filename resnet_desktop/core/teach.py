@@ -55,6 +55,9 @@ MAX_LABELS = 300
 #: only when cross-validation expects this precision with at least MIN_RECALL.
 MIN_PRECISION = 0.5
 MIN_RECALL = 0.3
+#: ...and stop at the threshold that finds this share of held-out examples ("8 of 10"): below
+#: it the untagged photos crowd in and the expected precision is the least reliable.
+TARGET_RECALL = 0.8
 #: ...and ranks a held-out example above this share of untagged photos on average (AUC; the
 #: untagged photos include the label's own untagged ones, so even a perfect probe stays below 1).
 MIN_RANKING = 0.75
@@ -74,31 +77,68 @@ MIN_DISTINCT = 2
 #: Below this many distinct pictures among the examples the measured quality is a rough estimate
 #: (near copies of one picture teach and test little more than the picture itself).
 ROUGH_BELOW = 10
+#: Distinct pictures a label needs before its quality is measured (nested cross-validation)
+#: and told; below it, it suggests as a first guess and says the quality is not measured yet.
+MIN_MEASURED = 6
+#: Standard errors below the measured share that a claimed precision or recall stands at.
+CONFIDENCE_Z = 1.28
 
 STATUSES = ("ready", "weak", "needs_examples", "needs_variety", "everywhere", "no_embeddings", "not_learned")
 
 
 class Learner(Protocol):
     """Trains ``m`` classifiers at once on the same rows: column j of ``weights`` (n, m) is the
-    j-th one's weight per row (0 leaves the row out). ``scores`` gives logits, shape (n, m)."""
+    j-th one's weight per row (0 leaves the row out). ``scores`` gives logits, shape (n, m), or
+    one column's, shape (n,), when ``column`` is given (scoring the library needs one)."""
 
     def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> Learner: ...
-    def scores(self, x: np.ndarray) -> np.ndarray: ...
+    def scores(self, x: np.ndarray, column: int | None = None) -> np.ndarray: ...
 
 
-class LinearProbe:
+class _Linear:
+    w: Any = None
+    b: Any = None
+
+    def scores(self, x: np.ndarray, column: int | None = None) -> np.ndarray:
+        if column is None:
+            return x @ self.w + self.b
+        return x @ self.w[:, column] + self.b[column]
+
+
+class CentroidLearner(_Linear):
+    """The direction from the negatives' weighted mean to the positives' (closed form, one
+    matrix product for every column): the nearest-centroid rule on the unit-length embeddings,
+    with the person's rejections pulling the negatives' mean towards what they said no to.
+
+    The default: on the concept benchmark (benchmarks/bench_teach.py) it ranked new pictures of
+    a concept as well as or better than the logistic probe and whitened (LDA / ridge) variants,
+    which learn the taught pictures' particulars; and it trains in microseconds.
+    """
+
+    def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> CentroidLearner:
+        import numpy as np
+
+        positive = weights * (y[:, None] > 0.5)
+        negative = weights - positive
+        mean_pos = (x.T @ positive) / np.maximum(positive.sum(axis=0), 1e-12)
+        mean_neg = (x.T @ negative) / np.maximum(negative.sum(axis=0), 1e-12)
+        self.w = (mean_pos - mean_neg).astype(np.float32)
+        self.b = (-0.5 * ((mean_pos + mean_neg) * self.w).sum(axis=0)).astype(np.float32)
+        return self
+
+
+class LinearProbe(_Linear):
     """Weighted L2-regularised logistic regression, full-batch gradient descent with Adam steps.
 
     The cross-validation folds and the final classifier train together as columns of one
-    weight matrix: one matrix product per step instead of one per fold.
+    weight matrix: one matrix product per step instead of one per fold. Kept for comparison
+    (``learn(..., learner=LinearProbe)``; the benchmark reports it next to the default).
     """
 
     def __init__(self, steps: int = 300, learning_rate: float = 0.05, l2: float = 0.03) -> None:
         self.steps = steps
         self.learning_rate = learning_rate
         self.l2 = l2
-        self.w: Any = None
-        self.b: Any = None
 
     def fit(self, x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> LinearProbe:
         import numpy as np
@@ -126,8 +166,9 @@ class LinearProbe:
         self.w, self.b = w, b
         return self
 
-    def scores(self, x: np.ndarray) -> np.ndarray:
-        return x @ self.w + self.b
+
+#: What ``learn`` trains unless told otherwise (measurements decide: see CentroidLearner).
+DEFAULT_LEARNER: Callable[[], Learner] = CentroidLearner
 
 
 def _sigmoid(z: Any) -> Any:
@@ -290,7 +331,7 @@ def learn(
     *,
     cancel: threading.Event | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-    learner: Callable[[], Learner] = LinearProbe,
+    learner: Callable[[], Learner] | None = None,
     seed: int = 0,
 ) -> list[LabelReport]:
     """Train every taught label, store its report and suggestions; returns the reports.
@@ -300,6 +341,7 @@ def learn(
     """
     import numpy as np
 
+    learner = DEFAULT_LEARNER if learner is None else learner
     stamp = signature(lib)
     labels = _examples(lib)
     model = current_model(lib)
@@ -428,9 +470,14 @@ def _train_one(
         sample = unlabelled
     else:
         sample = rng.choice(unlabelled, UNLABELLED_SAMPLE, replace=False)
+    # every distinct picture weighs the same, however many near copies of it were tagged
+    picture_weight = 1.0 / np.bincount(groups)[groups]
 
-    # --- every fold's classifier and the final one train together (columns of one matrix)
+    # --- folds keep near copies together. Columns: one classifier per fold (scores what it left
+    # out), the final one, and, when the quality is measured, one per pair of folds (k, j): they
+    # score fold j for a threshold chosen without fold k, which then grades that threshold.
     folds = min(FOLDS, distinct)
+    measured = distinct >= MIN_MEASURED
     fold = np.concatenate(
         [
             (rng.permutation(distinct) % folds)[groups],
@@ -440,45 +487,62 @@ def _train_one(
     )
     rows = np.concatenate([pos, sample, hard])
     y = np.concatenate([np.ones(len(pos)), np.zeros(len(sample) + len(hard))]).astype(np.float32)
-    base = np.concatenate([np.ones(len(pos)), np.ones(len(sample)), np.full(len(hard), HARD_NEGATIVE_WEIGHT)])
-    seen = np.stack([fold != k for k in range(folds)] + [np.ones(len(rows), dtype=bool)], axis=1)
-    weights = base[:, None] * seen
+    base = np.concatenate([picture_weight, np.ones(len(sample)), np.full(len(hard), HARD_NEGATIVE_WEIGHT)])
+    pairs = [(k, j) for k in range(folds) for j in range(folds) if j != k] if measured else []
+    seen = [fold != k for k in range(folds)] + [np.ones(len(rows), dtype=bool)]
+    seen += [(fold != k) & (fold != j) for k, j in pairs]
+    weights = base[:, None] * np.stack(seen, axis=1)
     for j in range(weights.shape[1]):  # positives and negatives weigh the same in every column
         positive = weights[: len(pos), j].sum()
         weights[: len(pos), j] *= weights[len(pos) :, j].sum() / max(positive, 1e-12)
     probe = learner().fit(x[rows], y, weights.astype(np.float32))
-    oof = probe.scores(x[rows])[np.arange(len(rows)), fold]  # scored by a classifier that did not see it
-    s_pos, s_unl, s_hard = np.split(oof, [len(pos), len(pos) + len(sample)])
+    every = probe.scores(x[rows])
+    oof = every[np.arange(len(rows)), fold]  # scored by a classifier that did not see it
+    is_pos = np.arange(len(rows)) < len(pos)
+    is_unl = (np.arange(len(rows)) >= len(pos)) & (np.arange(len(rows)) < len(pos) + len(sample))
+    s_pos, s_unl = oof[is_pos], oof[is_unl]
     ranking = float((s_pos[:, None] > s_unl[None, :]).mean()) if len(s_unl) else 1.0
 
-    # --- how many untagged photos deserve it: the mixture bound. Untagged photos are a mix of
-    # the label's own (scoring like held-out tagged ones) and others, so at every threshold t
-    # share_untagged(t) >= pi * share_tagged(t); the smallest ratio bounds pi from above.
-    tagged_above = _share_above(s_pos)
-    untagged_above = _share_above(s_unl)
-    candidates = np.unique(s_pos)[::-1]
-    enough = max(2, int(np.ceil(len(s_pos) / 2)))  # the smallest ratios are the noisiest
-    pi = min(
-        (untagged_above(t) / tagged_above(t) for t in candidates if (s_pos >= t).sum() >= enough),
-        default=0.0,
-    )
-
-    def precision_at(t: float) -> float:
-        """Expected share of right ones among untagged photos scoring at least t."""
-        share = untagged_above(t)
-        return 1.0 if share == 0 else min(1.0, pi * tagged_above(t) / share)
-
-    # the lowest threshold (most found) whose suggestions are still right often enough
-    cut = None
-    for t in candidates:
-        if precision_at(t) >= MIN_PRECISION:
-            cut = t
-    # k of n held-out examples above the cut: k / (n + 1) of the label's photos are, on average
-    recall = float((s_pos >= cut).sum()) / (len(s_pos) + 1) if cut is not None else 0.0
-    report.precision = round(precision_at(cut), 3) if cut is not None else None
-    report.recall = round(recall, 3)
+    # --- the threshold and the expected precision above it, from the held-out scores
+    cut, pi, precision_at = _choose_cut(s_pos, picture_weight, s_unl)
+    point_recall = _weighted_share_above(s_pos, picture_weight, cut) if cut is not None else 0.0
+    point_precision = float(precision_at(np.array([cut]))[0]) if cut is not None else 0.0
     report.ranking = round(ranking, 3)
-    if cut is None or pi == 0.0 or ranking < MIN_RANKING or recall < MIN_RECALL:
+
+    if measured:
+        # nested: fold k's threshold is chosen on the other folds' scores by classifiers that
+        # never saw fold k, then counted on fold k as the app would count new photos
+        column = {pair: folds + 1 + i for i, pair in enumerate(pairs)}
+        found = above = 0.0
+        for k in range(folds):
+            inner = fold != k
+            inner_scores = every[np.flatnonzero(inner), [column[(k, int(j))] for j in fold[inner]]]
+            cut_k, _pi, _p = _choose_cut(
+                inner_scores[is_pos[inner]],
+                picture_weight[fold[: len(pos)] != k],
+                inner_scores[is_unl[inner]],
+            )
+            if cut_k is None:
+                continue
+            found += float(picture_weight[(fold[: len(pos)] == k) & (s_pos >= cut_k)].sum())
+            above += float(((fold[is_unl] == k) & (s_unl >= cut_k)).sum())
+        recall = found / distinct
+        share = above / max(len(s_unl), 1)
+        precision = 1.0 if share == 0 else min(1.0, pi * recall / share)
+        # what the person is told is the lower end of what the measurement allows: near copies
+        # of one picture teach and test little more than the picture itself, so the sample
+        # size is the number of distinct pictures
+        report.recall = round(wilson_lower(recall, distinct), 3)
+        report.precision = round(wilson_lower(precision, distinct), 3) if recall > 0 else None
+    # whether it suggests is decided on the held-out scores of every fold (the nested measurement
+    # trains on fewer examples still, and only sets what the person is told)
+    if (
+        cut is None
+        or pi == 0.0
+        or ranking < MIN_RANKING
+        or point_recall < MIN_RECALL
+        or point_precision < MIN_PRECISION
+    ):
         report.status = "weak"
         report.message = (
             f"too unsure to suggest yet ({report.quality()}): tag more photos with it, "
@@ -486,37 +550,91 @@ def _train_one(
         )
         return []
     report.status = "ready"
-    report.message = report.quality()
-    if distinct < ROUGH_BELOW:
-        report.message += f" (a rough estimate: {distinct} different pictures among its examples)"
+    if not measured:
+        report.message = (
+            f"not enough different pictures to measure how good it is yet ({distinct} of {MIN_MEASURED}): "
+            "its suggestions are a first guess"
+        )
+    else:
+        report.message = report.quality()
+        if distinct < ROUGH_BELOW:
+            report.message += f" (a rough estimate: {distinct} different pictures among its examples)"
 
     # --- the final classifier saw every example; suggest among the photos nobody decided on.
     # A suggestion's probability is the expected precision of suggestions at least this sure.
     # Photos of the unlabelled sample were negatives for the final classifier, which pushed
     # its untagged own ones down: they keep the score of the fold that left them out.
-    scores = probe.scores(x)[unlabelled, -1]  # (no copy of the library's rows)
+    scores = probe.scores(x, folds)[unlabelled]
     scores[np.searchsorted(unlabelled, sample)] = s_unl
     keep = np.flatnonzero(scores >= cut)
     keep = keep[np.argsort(-scores[keep], kind="stable")][:MAX_SUGGESTIONS]
-    probability = np.array([precision_at(float(v)) for v in scores[keep]])
+    probability = precision_at(scores[keep])
     # never more sure further down; never less than the precision of all the suggestions
-    probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], precision_at(cut))
+    probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], point_precision)
     return [(int(unlabelled[i]), round(float(p), 4)) for i, p in zip(keep, probability, strict=True)]
 
 
-def _share_above(scores: np.ndarray) -> Callable[[float], float]:
+def _choose_cut(
+    s_pos: np.ndarray, pos_weight: np.ndarray, s_unl: np.ndarray
+) -> tuple[float | None, float, Callable[[np.ndarray], np.ndarray]]:
+    """(threshold, share of untagged photos that deserve the label, expected precision at
+    thresholds) from held-out scores of tagged photos (``pos_weight`` each) and untagged ones.
+
+    How many untagged photos deserve it: the mixture bound. Untagged photos are a mix of the
+    label's own (scoring like held-out tagged ones) and others, so at every threshold t
+    share_untagged(t) >= pi * share_tagged(t); the smallest ratio bounds pi from above. The
+    threshold is the lowest (most found) whose expected precision is still MIN_PRECISION.
+    """
     import numpy as np
 
-    ordered = np.sort(scores)
+    order = np.argsort(s_pos)
+    ordered, cumulative = s_pos[order], np.cumsum(pos_weight[order][::-1])[::-1]
+    total = float(pos_weight.sum()) or 1.0
+    unl = np.sort(s_unl)
 
-    def share(t: float) -> float:
-        return float(len(ordered) - np.searchsorted(ordered, t, side="left")) / max(len(ordered), 1)
+    def tagged_above(t: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(ordered, t, side="left")
+        return np.where(i < len(ordered), cumulative[np.minimum(i, len(ordered) - 1)], 0.0) / total
 
-    return share
+    def untagged_above(t: np.ndarray) -> np.ndarray:
+        return (len(unl) - np.searchsorted(unl, t, side="left")) / max(len(unl), 1)
+
+    candidates = np.unique(s_pos)[::-1]
+    tagged, untagged = tagged_above(candidates), untagged_above(candidates)
+    steady = tagged >= 0.5  # the smallest ratios are the noisiest
+    pi = float((untagged[steady] / tagged[steady]).min()) if steady.any() else 0.0
+
+    def precision_at(t: np.ndarray) -> np.ndarray:
+        share = untagged_above(t)
+        return np.where(share == 0, 1.0, np.minimum(1.0, pi * tagged_above(t) / np.maximum(share, 1e-12)))
+
+    # the estimate is least sure far down, where the untagged crowd is: stop at TARGET_RECALL
+    within = (tagged <= TARGET_RECALL) | (np.arange(len(candidates)) == 0)
+    good = np.flatnonzero((precision_at(candidates) >= MIN_PRECISION) & within)
+    cut = float(candidates[good[-1]]) if len(good) and pi > 0 else None
+    return cut, pi, precision_at
+
+
+def _weighted_share_above(scores: np.ndarray, weight: np.ndarray, t: float) -> float:
+    return float(weight[scores >= t].sum() / max(weight.sum(), 1e-12))
+
+
+def wilson_lower(share: float, n: int, z: float | None = None) -> float:
+    """The lower end of the Wilson score interval of a share measured on ``n`` things: what a
+    measurement on few examples can promise (one-sided, ``CONFIDENCE_Z`` standard errors)."""
+    import math
+
+    z = CONFIDENCE_Z if z is None else z
+    if n <= 0:
+        return 0.0
+    share = min(max(share, 0.0), 1.0)
+    centre = share + z * z / (2 * n)
+    margin = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return max(0.0, (centre - margin) / (1 + z * z / n))
 
 
 def fit_label(
-    x: np.ndarray, pos: np.ndarray, negatives: np.ndarray, learner: Callable[[], Learner] = LinearProbe
+    x: np.ndarray, pos: np.ndarray, negatives: np.ndarray, learner: Callable[[], Learner] | None = None
 ) -> Learner:
     """One classifier, positives against negatives with equal total weight (benchmarks, tools)."""
     import numpy as np
@@ -524,4 +642,4 @@ def fit_label(
     rows = np.concatenate([pos, negatives])
     y = np.concatenate([np.ones(len(pos)), np.zeros(len(negatives))]).astype(np.float32)
     weights = np.concatenate([np.full(len(pos), len(negatives) / max(len(pos), 1)), np.ones(len(negatives))])
-    return learner().fit(x[rows], y, weights[:, None].astype(np.float32))
+    return (learner or DEFAULT_LEARNER)().fit(x[rows], y, weights[:, None].astype(np.float32))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from resnet_desktop.core.teach import ROUGH_BELOW
+from resnet_desktop.core.teach import MIN_MEASURED, ROUGH_BELOW
 from resnet_desktop.gui import data, tasks
 from resnet_desktop.gui.delegate import PhotoDelegate
 from resnet_desktop.gui.photo_model import PhotoListModel
@@ -58,6 +58,14 @@ class LabelWords(QObject):
     def describe(self, report: Any) -> str:
         """What a person needs to know about a taught label, in a sentence or two."""
         status = report.status
+        if status == "ready" and report.recall is None:
+            pictures = report.pictures or 0
+            return self.tr(
+                "Not enough different pictures to measure how good it is yet (%n of %1): "
+                "its suggestions are a first guess.",
+                "",
+                pictures,
+            ).replace("%1", str(MIN_MEASURED))
         if status == "ready":
             text = self.tr("Measured on your photos, it %1.").replace("%1", self.quality_text(report))
             if (report.pictures or 0) < ROUGH_BELOW:
