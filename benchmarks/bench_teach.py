@@ -172,7 +172,7 @@ CONCEPTS: dict[str, list[str]] = {
     ],
     # many faces: the one concept with enough different pictures for its quality to be measured
     "portraits": ["mpl:grace_hopper.jpg", "camera.png", "astronaut.png"]
-    + [f"lfw:{i}" for i in range(0, 100, 6)],
+    + [f"lfw:{i}" for i in range(0, 100, 3)],
     "charts": [
         "chart:stocks",
         "chart:eeg",

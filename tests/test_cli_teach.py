@@ -50,12 +50,17 @@ def test_tag_learn_suggest_like_a_person(library):
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Learned 1 of 1 label from your tags")
     line = next(line for line in out.stdout.splitlines() if line.strip().startswith("boat"))
-    assert "6 examples" in line and "finds about" in line and "wrong in 10" in line and "suggestions" in line
+    # six different pictures: it suggests a few, and says its quality cannot be measured yet
+    assert "6 examples" in line and "not enough different pictures to measure" in line
+    assert "finds about" not in line and "suggestions" in line
 
+    for photo in boats[6:10]:
+        assert run(path, "tag", photo, "+boat").returncode == 0
     out = run(path, "learn", "--json")
     (report,) = json.loads(out.stdout)
-    assert report["label"] == "boat" and report["status"] == "ready" and report["examples"] == 6
+    assert report["label"] == "boat" and report["status"] == "ready" and report["examples"] == 10
     assert 0 <= report["precision"] <= 1 and 0 <= report["recall"] <= 1
+    assert report["quality"].startswith("finds about ") and "wrong in 10" in report["quality"]
 
     out = run(path, "suggest", "boat", "--json")
     assert out.returncode == 0, out.stderr
@@ -63,8 +68,8 @@ def test_tag_learn_suggest_like_a_person(library):
     assert found and {"path", "label", "probability"} == set(found[0])
     assert [f["probability"] for f in found] == sorted((f["probability"] for f in found), reverse=True)
     paths = [f["path"] for f in found]
-    assert not set(paths) & set(boats[:6])  # never a photo that already carries it
-    assert len(set(paths) & set(boats[6:])) >= 0.4 * len(boats[6:])
+    assert not set(paths) & set(boats[:10])  # never a photo that already carries it
+    assert len(set(paths) & set(boats[10:])) >= 0.3 * len(boats[10:])
 
     # tagging one of them (what accepting does) retrains on the next `suggest`, and it is gone
     assert run(path, "tag", paths[0], "+boat").returncode == 0
@@ -112,7 +117,7 @@ def test_learn_and_suggest_speak_chinese(library):
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("从你的标签学习了 2 个中的 1 个")
-    assert "大约能找到 10 张中的" in out.stdout and "还需要 3 个示例（已有 2 个，需要 5 个）" in out.stdout
+    assert "不同的图还不够" in out.stdout and "还需要 3 个示例（已有 2 个，需要 5 个）" in out.stdout
     english = [w for w in re.findall(r"[A-Za-z]{3,}", out.stdout) if w not in ("boat", "cat")]
     assert english == []
 

@@ -26,22 +26,22 @@ def by_label(reports):
 
 def test_a_taught_label_suggests_the_untagged_photos_of_its_subject(photos):
     lib, subjects, _files = photos
-    tag(lib, subjects["boat"][:8], "boat")
+    tag(lib, subjects["boat"][:12], "boat")
     report = by_label(teach.learn(lib))["boat"]
     assert report.status == "ready"
-    assert report.examples == 8
+    assert report.examples == 12 and report.pictures >= teach.MIN_MEASURED
     # what it claims is the low end of what it measured (few examples: a Wilson lower bound)
     assert 0.3 <= report.recall <= 1.0 and 0.3 <= report.precision <= 1.0
     assert report.quality().startswith("finds about ")
     found = teach.suggestions(lib, "boat")
     suggested = [s.photo_id for s in found]
-    untagged_boats = set(subjects["boat"][8:])
+    untagged_boats = set(subjects["boat"][12:])
     found_share = len(set(suggested) & untagged_boats) / len(untagged_boats)
     right_share = len(set(suggested) & untagged_boats) / len(suggested)
-    assert found_share >= 0.4 and right_share >= 0.8
-    # what it claims is close to what happens, and never oversells its precision
-    assert abs(report.recall - found_share) <= 0.25 and report.precision <= right_share + 0.1
-    assert not set(suggested) & set(subjects["boat"][:8])  # never a photo that already has it
+    assert found_share >= teach.MIN_RECALL and right_share >= 0.8
+    # what it claims is close to what happens, and never oversells
+    assert report.recall <= found_share + 0.15 and report.precision <= right_share + 0.05
+    assert not set(suggested) & set(subjects["boat"][:12])  # never a photo that already has it
     probabilities = [s.probability for s in found]
     assert probabilities == sorted(probabilities, reverse=True)
     assert all(teach.MIN_PRECISION <= p <= 1.0 for p in probabilities)
@@ -242,13 +242,13 @@ def test_claimed_quality_is_never_above_what_happens(tmp_path):
     """Across libraries and example counts, the precision and recall a label claims are at most
     what its suggestions then achieve on the untagged photos (small slack for rounding)."""
     for seed in range(3):
-        for taught in (8, 20):
+        for taught in (12, 20):
             lib, subjects, _files = clustered_library(tmp_path / f"l{seed}_{taught}.sqlite3", seed=seed)
             tag(lib, subjects["boat"][:taught], "boat")
             report = by_label(teach.learn(lib))["boat"]
             found = {s.photo_id for s in teach.suggestions(lib, "boat")}
             untagged = set(subjects["boat"][taught:])
-            assert report.status == "ready" and report.precision is not None, (seed, taught)
+            assert report.status == "ready" and report.pictures >= teach.MIN_MEASURED, (seed, taught)
             assert report.precision <= len(found & untagged) / len(found) + 0.05, (seed, taught)
             assert report.recall <= len(found & untagged) / len(untagged) + 0.15, (seed, taught)
             lib.close()

@@ -79,7 +79,10 @@ MIN_DISTINCT = 2
 ROUGH_BELOW = 10
 #: Distinct pictures a label needs before its quality is measured (nested cross-validation)
 #: and told; below it, it suggests as a first guess and says the quality is not measured yet.
-MIN_MEASURED = 6
+MIN_MEASURED = 8
+#: An unmeasured label's first guess is this many suggestions per distinct picture at most: a
+#: few to review (each answer teaches it), not hundreds of guesses nobody can vouch for.
+FIRST_GUESS_PER_PICTURE = 5
 #: Standard errors below the measured share that a claimed precision or recall stands at.
 CONFIDENCE_Z = 1.28
 
@@ -534,14 +537,16 @@ def _train_one(
         # size is the number of distinct pictures
         report.recall = round(wilson_lower(recall, distinct), 3)
         report.precision = round(wilson_lower(precision, distinct), 3) if recall > 0 else None
-    # whether it suggests is decided on the held-out scores of every fold (the nested measurement
-    # trains on fewer examples still, and only sets what the person is told)
+    else:
+        recall, precision = point_recall, point_precision
+    # a label whose measured quality is too low says so and suggests nothing: never "9 wrong
+    # in 10" next to its suggestions
     if (
         cut is None
         or pi == 0.0
         or ranking < MIN_RANKING
-        or point_recall < MIN_RECALL
-        or point_precision < MIN_PRECISION
+        or min(point_recall, recall) < MIN_RECALL
+        or min(point_precision, precision) < MIN_PRECISION
     ):
         report.status = "weak"
         report.message = (
@@ -567,7 +572,8 @@ def _train_one(
     scores = probe.scores(x, folds)[unlabelled]
     scores[np.searchsorted(unlabelled, sample)] = s_unl
     keep = np.flatnonzero(scores >= cut)
-    keep = keep[np.argsort(-scores[keep], kind="stable")][:MAX_SUGGESTIONS]
+    most = MAX_SUGGESTIONS if measured else FIRST_GUESS_PER_PICTURE * distinct
+    keep = keep[np.argsort(-scores[keep], kind="stable")][:most]
     probability = precision_at(scores[keep])
     # never more sure further down; never less than the precision of all the suggestions
     probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], point_precision)
@@ -602,7 +608,10 @@ def _choose_cut(
     candidates = np.unique(s_pos)[::-1]
     tagged, untagged = tagged_above(candidates), untagged_above(candidates)
     steady = tagged >= 0.5  # the smallest ratios are the noisiest
-    pi = float((untagged[steady] / tagged[steady]).min()) if steady.any() else 0.0
+    # the ratio at the median held-out example's score: every threshold's ratio bounds pi from
+    # above, and the smallest is the noisiest (with few examples it fell to a third of the truth)
+    steady = np.flatnonzero(tagged >= 0.5)
+    pi = float(untagged[steady[0]] / tagged[steady[0]]) if len(steady) else 0.0
 
     def precision_at(t: np.ndarray) -> np.ndarray:
         share = untagged_above(t)
