@@ -18,7 +18,8 @@ at every threshold, the expected precision of what would be suggested; the app s
 to the lowest threshold that keeps it at ``MIN_PRECISION`` and reports that precision and the
 recall there (the share of held-out tagged photos found). A label that ranks its held-out
 examples poorly, or reaches neither, is "weak" and suggests nothing. A suggestion's
-probability is the expected precision of suggestions at least as sure as it.
+probability is the expected precision of suggestions at least as sure as it, lowered like the
+label's own figures (the Wilson bound over its distinct pictures).
 
 Suggestions are rows of their own (``Library.replace_suggestions``), never a person's tags;
 accepting one makes it a tag, rejecting one is kept for good and teaches a negative.
@@ -575,8 +576,10 @@ def _train_one(
     most = MAX_SUGGESTIONS if measured else FIRST_GUESS_PER_PICTURE * distinct
     keep = keep[np.argsort(-scores[keep], kind="stable")][:most]
     probability = precision_at(scores[keep])
-    # never more sure further down; never less than the precision of all the suggestions
+    # never more sure further down; never less than the precision of all the suggestions;
+    # and, like the label's own figures, no surer than its distinct pictures can promise
     probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], point_precision)
+    probability = np.array([wilson_lower(float(p), distinct) for p in probability])
     return [(int(unlabelled[i]), round(float(p), 4)) for i, p in zip(keep, probability, strict=True)]
 
 

@@ -221,6 +221,12 @@ The files stay on disk. %2 is kept.</source>
         <source>, with fewer than 1 wrong in 10</source>
         <translation>，每 10 个建议中错的不到 1 个</translation>
     </message>
+    <message numerus="yes">
+        <source>Not enough different pictures to measure how good it is yet (%n of %1): its suggestions are a first guess.</source>
+        <translation>
+            <numerusform>不同的图还不够，暂时无法衡量它有多准（已有 %n 张，需要 %1 张）：它的建议只是初步猜测。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Measured on your photos, it %1.</source>
         <translation>在你的照片上测得：它%1。</translation>
