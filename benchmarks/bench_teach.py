@@ -1,28 +1,29 @@
 """Labels a person teaches (core.teach): how well they find new photos, and what they cost.
 
-Quality. Concepts that are not ImageNet classes, grouped by hand from the photos inside the
-scikit-image and matplotlib wheels (medical and microscope images, ground textures, space,
-documents and graphics, portraits), plus unrelated photos as distractors. Every base photo
-gets augmented copies (random crop and zoom, flip, small rotation, brightness, contrast and
-colour changes, blur). For each concept the copies of some base photos are tagged (taught)
-and the copies of the *other* base photos of the concept are what it should find: never a
-copy of a taught photo. Embeddings come from the model the app would use (ResNet-18 when its
-weights are here, else the offline EfficientNet-Lite0). Reported per concept and overall:
+Quality. Concepts that are not ImageNet classes, grouped by hand from what the scikit-image
+and matplotlib wheels hold (medical and microscope images, ground textures, space, documents
+and graphics, portraits, charts and relief maps drawn from matplotlib's sample data files),
+plus unrelated photos as distractors. Every base photo gets augmented copies (random crop and
+zoom, flip, small rotation, brightness, contrast and colour changes, blur). For each concept
+the copies of some base photos are tagged (taught) and the copies of the *other* base photos
+of the concept are what it should find: never a copy of a taught photo. Embeddings come from
+the model the app would use (ResNet-18 when its weights are here, else the offline
+EfficientNet-Lite0). Reported per concept and overall:
 
 - recall@k: the share of held-out photos among the k best-ranked untagged photos, with k the
-  number of held-out photos (then also precision@k) and k = 2x that;
-- the suggestions the app really makes (probability >= teach.SUGGEST_AT): their precision
-  and recall against the truth, next to what the app's cross-validation *claimed* (its
-  honesty);
-- the same ranking from a plain centroid (cosine similarity to the taught photos' mean
-  embedding): the baseline to beat.
+  number of held-out photos (then also precision@k) and k = 2x that, for the app's learner
+  (teach.DEFAULT_LEARNER), the logistic probe (teach.LinearProbe) and a plain centroid
+  (cosine similarity to the taught photos' mean embedding): the baseline to beat;
+- the suggestions the app really makes: their precision and recall against the truth, next
+  to what the app *claimed* (its honesty; "not measured" below teach.MIN_MEASURED pictures).
 
 Cost. A synthetic library of N photos (default 100,000) with 512-d embeddings (ResNet-18's
 size), 10 labels x 50 tagged photos: time to load the embeddings, to learn all 10 labels
-(cross-validation included), and to score the whole library with one label's classifier.
+(nested cross-validation included), and to score the whole library with one label.
 
-    python benchmarks/bench_teach.py            # both parts (~3 min on 2 cores)
+    python benchmarks/bench_teach.py            # both parts (~2 min on 2 cores)
     python benchmarks/bench_teach.py --quick    # fewer copies, 20,000 photos
+    python benchmarks/bench_teach.py --skip-cost --cache /tmp/emb.npz --probe-too
 """
 
 from __future__ import annotations
@@ -276,8 +277,11 @@ def embed_dataset(
     return matrix, owners, classifier.model
 
 
-def quality(copies: int, seed: int, cache: Path | None = None) -> None:
+def quality(copies: int, seed: int, cache: Path | None = None, probe_too: bool = False) -> None:
     vectors, owners, model_name = embed_dataset(copies, seed, cache)
+    app_learners: dict[str, Any] = {teach.DEFAULT_LEARNER.__name__: teach.DEFAULT_LEARNER}
+    if probe_too:
+        app_learners["LinearProbe"] = teach.LinearProbe
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -293,11 +297,12 @@ def quality(copies: int, seed: int, cache: Path | None = None) -> None:
                 for photo_id, (owner, name) in zip(ids, owners, strict=True):
                     if owner == concept and name in taught_bases[concept]:
                         lib.set_user_tags(photo_id, add=[concept])
-        reports = {r.label: r for r in teach.learn(lib, seed=seed)}
         model = teach.current_model(lib)
         all_ids, matrix = teach.load_embeddings(lib, model)
         x = teach._features(matrix)
         row_of = {int(p): i for i, p in enumerate(all_ids)}
+        taught_of: dict[str, list[int]] = {}
+        truth_of: dict[str, set[int]] = {}
         for concept in CONCEPTS:
             taught = [
                 row_of[p]
@@ -309,6 +314,7 @@ def quality(copies: int, seed: int, cache: Path | None = None) -> None:
                 for p, (o, n) in zip(ids, owners, strict=True)
                 if o == concept and n not in taught_bases[concept]
             }
+            taught_of[concept], truth_of[concept] = taught, truth
             candidates = np.array([i for i in range(len(x)) if i not in set(taught)])
             # each learner trained as the app trains it (all taught photos against the rest)
             ranks = {}
@@ -317,9 +323,6 @@ def quality(copies: int, seed: int, cache: Path | None = None) -> None:
                 ranks[name] = candidates[np.argsort(-fitted.scores(x[candidates], 0), kind="stable")]
             centroid = x[taught].mean(axis=0)
             ranks["centroid"] = candidates[np.argsort(-(x[candidates] @ centroid), kind="stable")]
-            r = reports[concept]
-            suggested = {row_of[s.photo_id] for s in teach.suggestions(lib, concept)}
-            hits = len(suggested & truth)
             rows.append(
                 {
                     "concept": concept,
@@ -330,15 +333,32 @@ def quality(copies: int, seed: int, cache: Path | None = None) -> None:
                         for name, rank in ranks.items()
                         for m in (1, 2)
                     },
-                    "status": r.status,
-                    "suggested": len(suggested),
-                    "sugg_precision": hits / len(suggested) if suggested else float("nan"),
-                    "sugg_recall": hits / len(truth),
-                    "claimed_p": r.precision,
-                    "claimed_r": r.recall,
-                    "pictures": r.pictures,
                 }
             )
+        # what the app does with each learner: its suggestions against the truth, its claims
+        apps = {}
+        for name, learner in app_learners.items():
+            started = time.perf_counter()
+            reports = {r.label: r for r in teach.learn(lib, learner=learner, seed=seed)}
+            seconds = time.perf_counter() - started
+            table = []
+            for concept in CONCEPTS:
+                r = reports[concept]
+                suggested = {row_of[s.photo_id] for s in teach.suggestions(lib, concept)}
+                hits = len(suggested & truth_of[concept])
+                table.append(
+                    {
+                        "concept": concept,
+                        "status": r.status,
+                        "suggested": len(suggested),
+                        "sugg_precision": hits / len(suggested) if suggested else float("nan"),
+                        "sugg_recall": hits / len(truth_of[concept]),
+                        "claimed_p": r.precision,
+                        "claimed_r": r.recall,
+                        "pictures": r.pictures,
+                    }
+                )
+            apps[name] = (table, seconds)
         lib.close()
     learners = ("chosen", "probe", "centroid")
     print(f"\nchosen learner: {teach.DEFAULT_LEARNER.__name__}; probe: LinearProbe; centroid: the baseline")
@@ -352,17 +372,20 @@ def quality(copies: int, seed: int, cache: Path | None = None) -> None:
         )
     mean = {k: statistics.mean(r[k] for r in rows) for k in rows[0] if "_r@" in k}
     print(f"{'mean':<37}   {_three(mean, learners, 1):>20}   {_three(mean, learners, 2):>20}")
-    print("\nthe app's suggestions (chosen learner) against the truth, and what it claimed")
-    print(f"{'concept':<24}{'pictures':>9} {'suggested':>10} {'precision':>10} {'recall':>7}   "
-          f"{'claimed p / r':>14}  status")  # fmt: skip
-    for r in rows:
-        claimed = (
-            "not measured" if r["claimed_r"] is None else f"{r['claimed_p'] or 0:.2f} / {r['claimed_r']:.2f}"
-        )
-        print(
-            f"{r['concept']:<24}{r['pictures'] or 0:>9} {r['suggested']:>10} {r['sugg_precision']:>10.2f} "
-            f"{r['sugg_recall']:>7.2f}   {claimed:>14}  {r['status']}"
-        )
+    for name, (table, seconds) in apps.items():
+        print(f"\nthe app's suggestions with {name} against the truth, and what it claimed ({seconds:.1f} s)")
+        print(f"{'concept':<24}{'pictures':>9} {'suggested':>10} {'precision':>10} {'recall':>7}   "
+              f"{'claimed p / r':>14}  status")  # fmt: skip
+        for r in table:
+            claimed = (
+                "not measured"
+                if r["claimed_r"] is None
+                else f"{r['claimed_p'] or 0:.2f} / {r['claimed_r']:.2f}"
+            )
+            print(
+                f"{r['concept']:<24}{r['pictures'] or 0:>9} {r['suggested']:>10} "
+                f"{r['sugg_precision']:>10.2f} {r['sugg_recall']:>7.2f}   {claimed:>14}  {r['status']}"
+            )
 
 
 def _three(row: dict, learners: tuple[str, ...], m: int) -> str:
@@ -424,10 +447,15 @@ def main() -> None:
         "--cache", type=Path, default=None, help="keep the embeddings in this .npz between runs"
     )
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--probe-too",
+        action="store_true",
+        help="also run the app with LinearProbe (slow: nested CV, 300 steps)",
+    )
     parser.add_argument("--skip-cost", action="store_true")
     args = parser.parse_args()
     if not args.skip_quality:
-        quality(args.copies or (4 if args.quick else 12), args.seed, args.cache)
+        quality(args.copies or (4 if args.quick else 12), args.seed, args.cache, args.probe_too)
     if not args.skip_cost:
         cost(args.photos or (20_000 if args.quick else 100_000), args.seed)
 
