@@ -28,6 +28,13 @@
 <context>
     <name>LabelWords</name>
     <message numerus="yes">
+        <source>Not enough different pictures to measure how good it is yet (%n of %1): its suggestions are a first guess.</source>
+        <translation>
+            <numerusform>Not enough different pictures to measure how good it is yet (%n of %1): its suggestions are a first guess.</numerusform>
+            <numerusform>Not enough different pictures to measure how good it is yet (%n of %1): its suggestions are a first guess.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>A rough estimate: its examples show only %n different picture(s).</source>
         <translation>
             <numerusform>A rough estimate: its examples show only %n different picture.</numerusform>
