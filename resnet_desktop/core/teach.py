@@ -579,7 +579,9 @@ def _train_one(
     # never more sure further down; never less than the precision of all the suggestions;
     # and, like the label's own figures, no surer than its distinct pictures can promise
     probability = np.maximum(np.maximum.accumulate(probability[::-1])[::-1], point_precision)
-    probability = np.array([wilson_lower(float(p), distinct) for p in probability])
+    # a measured label's nested figure is the better guess of the whole set's precision
+    scale = min(1.0, precision / point_precision) if measured and point_precision > 0 else 1.0
+    probability = np.array([wilson_lower(float(p) * scale, distinct) for p in probability])
     return [(int(unlabelled[i]), round(float(p), 4)) for i, p in zip(keep, probability, strict=True)]
 
 
