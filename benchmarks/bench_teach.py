@@ -373,9 +373,7 @@ def quality(copies: int, seed: int, cache: Path | None = None, probe_too: bool =
     mean = {k: statistics.mean(r[k] for r in rows) for k in rows[0] if "_r@" in k}
     print(f"{'mean':<37}   {_three(mean, learners, 1):>20}   {_three(mean, learners, 2):>20}")
     for name, (table, seconds) in apps.items():
-        print(
-            f"\nthe app's suggestions with {name} (learned in {seconds:.2f} s) against the truth, and its claims"
-        )
+        print(f"\nthe app's suggestions with {name} (learned in {seconds:.2f} s) vs the truth; its claims")
         print(f"{'concept':<24}{'pictures':>9} {'suggested':>10} {'precision':>10} {'recall':>7}   "
               f"{'claimed p / r':>14}  status")  # fmt: skip
         for r in table:
