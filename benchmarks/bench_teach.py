@@ -432,7 +432,7 @@ def cost(n: int, seed: int) -> None:
     print(f"load {n:,} embeddings from the library     {load_s:6.2f} s")
     print(
         f"learn {labels} labels x {examples} examples (all)     {learn_s:6.2f} s  ({ready} ready; per label: "
-        f"training + 5-fold CV + scoring {statistics.median(per_label):.2f} s median)"
+        f"training + nested CV + scoring {statistics.median(per_label):.2f} s median)"
     )
     print(f"score the whole library, one label         {score_s * 1000:6.1f} ms")
 
