@@ -1,25 +1,35 @@
 """Labels a person teaches: learn their own tags from the stored embeddings and suggest them.
 
 ImageNet's classes do not know "our boat" or "receipts"; the person's tags do. For every
-label a person put on at least ``MIN_EXAMPLES`` photos, a small classifier (a linear probe,
-logistic regression trained by gradient descent, numpy only) learns it from:
+label a person put on at least ``MIN_EXAMPLES`` photos, a small classifier (numpy only; by
+default ``CentroidLearner``, closed form, which ranked new pictures of a concept as well as
+the logistic ``LinearProbe`` on benchmarks/bench_teach.py and trains in microseconds)
+learns it from:
 
-- positives: photos the person tagged with it;
+- positives: photos the person tagged with it (each distinct picture weighs the same);
 - hard negatives: photos they removed it from, and suggestions of it they rejected;
 - unlabelled negatives: a random sample of the rest of the library.
 
-How good it is, is measured on the person's own photos by cross-validation: every example is
-scored by a classifier that did not see it (nor a near copy of it). Untagged photos are not
+Whether it suggests, and down to which threshold, comes from cross-validation: every example
+is scored by a classifier that did not see it (nor a near copy of it). Untagged photos are not
 known negatives: some of them are exactly what the label should find. Their share is bounded
 by the mixture bound (untagged photos scoring above any threshold are at least that share of
-the label's own photos times the share of held-out tagged photos above it; the smallest ratio
-over thresholds bounds the share from above: Scott, Blanchard & Handy 2013). From it follow,
-at every threshold, the expected precision of what would be suggested; the app suggests down
-to the lowest threshold that keeps it at ``MIN_PRECISION`` and reports that precision and the
-recall there (the share of held-out tagged photos found). A label that ranks its held-out
-examples poorly, or reaches neither, is "weak" and suggests nothing. A suggestion's
+the label's own photos times the share of held-out tagged photos above it: Scott, Blanchard &
+Handy 2013), read at the median held-out example. From it follow, at every threshold, the
+expected precision of what would be suggested; the app suggests down to the lowest threshold
+that keeps it at ``MIN_PRECISION``, but not past the one finding ``TARGET_RECALL`` of the
+held-out examples.
+
+What the person is told is measured separately and conservatively. Near copies of a picture
+teach and test little more than the picture itself, so the sample size is the number of
+distinct pictures among the examples. From ``MIN_MEASURED`` of them on, nested cross-validation
+(each fold's threshold chosen by classifiers that never saw the fold) gives precision and
+recall, and the label reports their Wilson lower bounds (``wilson_lower``); a label measured
+below ``MIN_PRECISION`` or ``MIN_RECALL`` is "weak" and suggests nothing. Below that it says
+its quality is not measured yet and offers a first guess of at most
+``FIRST_GUESS_PER_PICTURE`` suggestions per picture, for the person to review. A suggestion's
 probability is the expected precision of suggestions at least as sure as it, lowered like the
-label's own figures (the Wilson bound over its distinct pictures).
+label's own figures.
 
 Suggestions are rows of their own (``Library.replace_suggestions``), never a person's tags;
 accepting one makes it a tag, rejecting one is kept for good and teaches a negative.
@@ -28,9 +38,10 @@ embeddings changes (ResNet-18 arriving, INT8) ``is_stale`` says so and ``learn``
 the new embeddings; nothing confirmed or rejected is lost.
 
 The learner is replaceable: ``learn(..., learner=...)`` takes a factory of objects with
-``fit(x, y, weights) -> self`` and ``scores(x) -> logits`` that train one classifier per
-column of ``weights`` (see ``Learner`` and ``LinearProbe``). Cross-validation folds keep near
-copies of a picture together (``duplicate_groups``), so bursts and edits do not flatter it.
+``fit(x, y, weights) -> self`` and ``scores(x, column=None) -> logits`` that train one
+classifier per column of ``weights`` (see ``Learner``, ``CentroidLearner``, ``LinearProbe``).
+Cross-validation folds keep near copies of a picture together (``duplicate_groups``), so
+bursts and edits do not flatter it.
 """
 
 from __future__ import annotations
