@@ -214,7 +214,13 @@ def test_a_bad_weights_file_is_described_plainly(tmp_path, real_photos, resnet18
     text.write_text("experiment notes, not weights")
     cut = tmp_path / "cut.pth"
     cut.write_bytes(resnet18_checkpoint.read_bytes()[: resnet18_checkpoint.stat().st_size // 2])
+    import torch
+    import torchvision
+
+    whole = tmp_path / "whole.pth"
+    torch.save(torchvision.models.resnet18(), whole)  # the model object, not its state_dict()
     for bad, says in (
+        (whole, "holds a whole saved model rather than its weights"),
         (page, "is a web page, not model weights"),
         (text, "is not a PyTorch weights file"),
         (cut, "is incomplete or damaged"),
@@ -245,7 +251,7 @@ def test_a_damaged_file_in_the_hub_cache_is_named_as_damaged_not_missing(tmp_pat
     _plain(note)
     assert note.startswith("note: ") and "not found" not in note
     assert "resnet18-f37072fd.pth is not a PyTorch weights file" in note
-    assert "Using the offline EfficientNet-Lite0 instead." in note
+    assert "Using the offline EfficientNet-Lite0 for now." in note
 
 
 # -- 6. album and category names in either language ------------------------------------------

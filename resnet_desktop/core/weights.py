@@ -390,7 +390,7 @@ def fallback_notice(preferred: WeightsInfo) -> str:
         )
     if preferred.path is not None and preferred.problem:  # found, but it cannot be used: say why
         problem = preferred.problem.removesuffix(" " + remedy(preferred.model)).strip()
-        return f"{problem} Using the offline EfficientNet-Lite0 instead. {remedy(preferred.model)}"
+        return f"{problem} Using the offline EfficientNet-Lite0 for now. {remedy(preferred.model)}"
     return (
         f"{_describe(preferred.model)} weights not found; using the offline EfficientNet-Lite0. "
         f"Run `resnet-desktop models download {preferred.model}`."
