@@ -156,45 +156,91 @@ def search(
     keep ``sort``'s order (``best_first=False``: ``sort``'s order alone). ``min_confidence``
     defaults to the person's threshold.
     """
-    from resnet_desktop.core import albums
-    from resnet_desktop.core.library import split_terms
-
     threshold = default_threshold() if min_confidence is None else float(min_confidence)
     rows = library.photos(rule=rule, search=text, sort=sort, min_confidence=threshold)
     if not rows:
         return []
-    terms = split_terms(text)
+    best = _best_matches(library, text, threshold, {r.id for r in rows})
+    if best_first:
+        order = {r.id: i for i, r in enumerate(rows)}
+        rows.sort(key=lambda r: (-best.get(r.id, (0.0,))[0], order[r.id]))
+    if limit is not None:
+        rows = rows[: max(0, int(limit))]
+    return _annotated(rows, best)
+
+
+def search_ids(
+    library: Library,
+    text: str,
+    *,
+    min_confidence: float | None = None,
+    rule: dict | None = None,
+    sort: str = "taken",
+) -> list[int]:
+    """The ids search() returns, in its order (best match first), without reading the rows:
+    what a lazy grid lists; annotate() gives the rows it then reads their ``match``."""
+    threshold = default_threshold() if min_confidence is None else float(min_confidence)
+    ids = library.ids(rule=rule, search=text, sort=sort, min_confidence=threshold)
+    if not ids:
+        return []
+    best = _best_matches(library, text, threshold, set(ids))
+    order = {photo_id: i for i, photo_id in enumerate(ids)}
+    ids.sort(key=lambda i: (-best.get(i, (0.0,))[0], order[i]))
+    return ids
+
+
+def annotate(
+    library: Library, rows: list[PhotoRow], text: str, *, min_confidence: float | None = None
+) -> list[PhotoRow]:
+    """``rows`` (some photos search() finds) with the ``match`` and ``match_confidence`` it gives."""
+    if not rows:
+        return rows
+    threshold = default_threshold() if min_confidence is None else float(min_confidence)
     ids = {r.id for r in rows}
+    return _annotated(rows, _best_matches(library, text, threshold, ids, only=ids))
+
+
+def _annotated(rows: list[PhotoRow], best: dict[int, tuple[float, str, float | None]]) -> list[PhotoRow]:
+    return [
+        dataclasses.replace(r, match=best[r.id][1], match_confidence=best[r.id][2]) if r.id in best else r
+        for r in rows
+    ]
+
+
+def _best_matches(
+    library: Library, text: str, threshold: float, ids: set[int], only: set[int] | None = None
+) -> dict[int, tuple[float, str, float | None]]:
+    """photo -> (rank key, the tag or label that matched, its confidence) for photos in ``ids``;
+    ``only`` (a few ids) restricts the reads to those photos."""
+    from resnet_desktop.core import albums
+    from resnet_desktop.core.library import split_terms
+
+    among = ""
+    if only is not None:
+        among = " AND photo_id IN (" + ",".join(str(int(i)) for i in sorted(only)) + ")"
+    tagged_among = among.replace("photo_id", "t.photo_id")
     best: dict[int, tuple[float, str, float | None]] = {}  # photo -> (rank key, text, confidence)
 
     def offer(photo_id: int, key: float, what: str, confidence: float | None) -> None:
         if photo_id in ids and (photo_id not in best or key > best[photo_id][0]):
             best[photo_id] = (key, what, confidence)
 
-    for term in terms:
+    for term in split_terms(text):
         classes = expand_term(term)
         if classes:
             listed = ",".join(str(int(i)) for i in sorted(classes))
             for photo_id, label, probability in library.query(
                 f"SELECT photo_id, label, probability FROM predictions WHERE class_index IN ({listed}) "
-                "AND probability >= ? AND hidden = 0",
+                f"AND probability >= ? AND hidden = 0{among}",
                 [threshold],
             ):
                 offer(photo_id, probability, label, probability)
         sql, params = albums.tag_condition(term)
         for photo_id, tag in library.query(
-            f"SELECT t.photo_id, t.tag FROM tags t WHERE t.state = 'added' AND ({sql})", params
+            f"SELECT t.photo_id, t.tag FROM tags t WHERE t.state = 'added' AND ({sql}){tagged_among}", params
         ):
             offer(photo_id, 2.0, tag, None)  # a person's word outranks any probability
-    if best_first:
-        order = {r.id: i for i, r in enumerate(rows)}
-        rows.sort(key=lambda r: (-best.get(r.id, (0.0,))[0], order[r.id]))
-    if limit is not None:
-        rows = rows[: max(0, int(limit))]
-    return [
-        dataclasses.replace(r, match=best[r.id][1], match_confidence=best[r.id][2]) if r.id in best else r
-        for r in rows
-    ]
+    return best
 
 
 @dataclasses.dataclass(frozen=True)

@@ -60,37 +60,72 @@ def open_library(library_path: str) -> list[str]:
 
 @dataclass
 class QueryResult:
-    rows: list[Any]
+    ids: list[int]  # every photo the view shows, in order (the lazy grid's rows)
+    rows: list[Any]  # the rows read already: the first screen, or those the grid held
     total_in_library: int
     generation: int = 0
-    partial: bool = False  # only the first ``limit`` rows: more follow
-    plan: Any = None  # photo_model.MergePlan against the grid's rows, made in the worker
+    index_of: dict[int, int] | None = None  # photo id -> position in ``ids``, built in the worker
+    plan: Any = None  # photo_model.MergePlan against the grid's ids, made in the worker
+    partial: bool = False  # only the first screen's ids: the full list follows
     suggestions: list[str] = field(default_factory=list)  # nearest words when a search found nothing
 
 
-def query_photos(
+def query_ids(
     library_path: str,
     rule: dict | None,
     search: str | None,
     sort: str,
     min_confidence: float = 0.0,
+    read: list[int] | None = None,
+    first: int = 0,
     limit: int | None = None,
 ) -> QueryResult:
+    """The view's ordered ids (one column: ~50-100 ms at 100,000 photos) and the rows of the
+    first ``first`` of them plus those of ``read`` (the rows a grid holds, read again).
+    ``limit``: without a search, only the first ``limit`` photos, rows and all (a first
+    screen in a few milliseconds; ``partial`` says the rest follows)."""
     from resnet_desktop.core import search as core_search
 
     lib = Library(library_path)
     try:
-        if search:  # the CLI's search: best match first, each row saying what matched
-            rows = core_search.search(
-                lib, search, min_confidence=min_confidence, rule=rule, sort=sort, limit=limit
-            )
-        else:
+        if limit is not None and not search:
             rows = lib.photos(rule=rule, sort=sort, limit=limit)
+            ids = [r.id for r in rows]
+            index_of = {photo_id: n for n, photo_id in enumerate(ids)}
+            total = lib.count()
+            return QueryResult(ids, rows, total, index_of=index_of, partial=len(ids) == limit)
+        if search:  # the CLI's search: best match first, each row saying what matched
+            ids = core_search.search_ids(lib, search, min_confidence=min_confidence, rule=rule, sort=sort)
+        else:
+            ids = lib.ids(rule=rule, sort=sort)
+        wanted = set(ids[:first]).union(read or ())
+        rows = _read_rows(lib, sorted(wanted), search, min_confidence)
         total = lib.count()
-        nearest = core_search.suggestions(search, lib) if search and not rows else []
+        nearest = core_search.suggestions(search, lib) if search and not ids else []
     finally:
         lib.close()
-    return QueryResult(rows, total, partial=limit is not None and len(rows) == limit, suggestions=nearest)
+    index_of = {photo_id: n for n, photo_id in enumerate(ids)}
+    return QueryResult(ids, rows, total, index_of=index_of, suggestions=nearest)
+
+
+def fetch_rows(
+    library_path: str, ids: list[int], search: str | None, min_confidence: float = 0.0
+) -> list[Any]:
+    """The rows of ``ids`` as the grid shows them (a search's rows say what matched)."""
+    lib = Library(library_path)
+    try:
+        return _read_rows(lib, ids, search, min_confidence)
+    finally:
+        lib.close()
+
+
+def _read_rows(lib: Library, ids: list[int], search: str | None, min_confidence: float) -> list[Any]:
+    rows = lib.photos_among(ids)
+    if search:
+        from resnet_desktop.core import search as core_search
+
+        rows = core_search.annotate(lib, rows, search, min_confidence=min_confidence)
+    return rows
 
 
 def rows_among(
@@ -99,7 +134,12 @@ def rows_among(
     """The rows of ``ids`` that the grid's query matches now (the photos tagging just changed)."""
     lib = Library(library_path)
     try:
-        return lib.photos_among(ids, rule=rule, search=search or None, min_confidence=min_confidence)
+        rows = lib.photos_among(ids, rule=rule, search=search or None, min_confidence=min_confidence)
+        if search:
+            from resnet_desktop.core import search as core_search
+
+            rows = core_search.annotate(lib, rows, search, min_confidence=min_confidence)
+        return rows
     finally:
         lib.close()
 

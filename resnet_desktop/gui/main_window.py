@@ -7,6 +7,7 @@ reacts to signals, so scrolling and searching stay smooth while tagging runs.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable
@@ -124,6 +125,34 @@ class PhotoGrid(QListView):
         self.setWordWrap(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.doubleClicked.connect(lambda index: self.open_requested.emit(index))
+        self._kept: tuple[int | None, list[int]] = (None, [])
+
+    def setModel(self, model) -> None:  # noqa: N802 (Qt's name)
+        """A refresh that re-lists the view (a model reset) keeps the person's current photo and
+        selection: they are remembered by photo id and put back where those photos now are."""
+        super().setModel(model)
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+
+    def _remember_selection(self) -> None:
+        model, current = self.model(), self.currentIndex()
+        selected = [model.id_at(i.row()) for i in self.selectionModel().selectedIndexes()]
+        self._kept = (model.id_at(current.row()) if current.isValid() else None, selected)
+
+    def _restore_selection(self) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+
+        model, (current, selected) = self.model(), self._kept
+        self._kept = (None, [])
+        flags = QItemSelectionModel.SelectionFlag.Select
+        for photo_id in selected:
+            row = model.row_of(photo_id)
+            if row is not None:
+                self.selectionModel().select(model.index(row), flags)
+        row = model.row_of(current) if current is not None else None
+        if row is not None:
+            keep = QItemSelectionModel.SelectionFlag.NoUpdate
+            self.selectionModel().setCurrentIndex(model.index(row), keep)
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
@@ -229,6 +258,7 @@ class MainWindow(QMainWindow):
         self.model.confidence_threshold = self.settings.confidence_threshold
         self.thumbnails = ThumbnailProvider(self._make_thumb_cache(), self)
         self.model.thumbnail_provider = self.thumbnails.pixmap_for
+        self.model.fetcher = self._fetch_rows
         self.thumbnails.loaded.connect(self.model.refresh_hash)
         self.thumbnails.loaded_unhashed.connect(lambda: self.grid.viewport().update())
         self._album_names: list[str] = []
@@ -652,16 +682,23 @@ class MainWindow(QMainWindow):
         generation = self._generation
         rule, search, sort = self.current_query()
         library, threshold = self.library_path, self.settings.confidence_threshold
-        # A new view shows its first screen at once; the rest of a large album follows.
-        limit = FIRST_SCREEN_ROWS if self._pending_reset else None
+        # The view's ids (cheap) with its first screen's rows; the grid fetches the rest as
+        # they come on screen. A refresh reads again only the rows the grid holds.
+        first = FIRST_SCREEN_ROWS if self._pending_reset else 0
+        limit = FIRST_SCREEN_ROWS if self._pending_reset else None  # then every id, appended
         snapshot = None if self._pending_reset else self.model.snapshot()
+        held = [] if self._pending_reset else self.model.cached_ids()
 
         def query() -> data.QueryResult:
-            result = data.query_photos(
-                library, rule, search, sort, min_confidence=threshold if search else 0.0, limit=limit
+            result = data.query_ids(
+                library, rule, search, sort, threshold if search else 0.0, read=held, first=first, limit=limit
             )
             if snapshot is not None:
-                result.plan = plan_merge(*snapshot, result.rows)
+                plan = plan_merge(*snapshot, result.ids, result.rows)
+                # photos new to the view come with their rows too, as a first screen does
+                fresh = plan.fresh[:FIRST_SCREEN_ROWS]
+                extra = data.fetch_rows(library, fresh, search, threshold if search else 0.0) if fresh else []
+                result.plan = dataclasses.replace(plan, rows=plan.rows + extra)
             result.generation = generation
             return result
 
@@ -675,13 +712,15 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         if self._pending_reset:
-            self.model.reset_rows(result.rows)
+            self.model.reset_ids(result.ids, result.rows, result.index_of)
         elif result.plan is None or not self.model.apply_merge(result.plan):
-            self.model.merge_rows(result.rows, keep_order=True)  # the grid changed meanwhile
+            # the grid changed meanwhile: plan again against it (O(ids)), with every row read
+            rows = result.plan.rows if result.plan is not None else result.rows
+            self.model.apply_merge(plan_merge(*self.model.snapshot(), result.ids, rows))
         self._pending_reset = False
         if self.similar.showing_duplicates():
             return  # the Duplicates view is on screen; the grid was kept up to date behind it
-        if result.partial:  # the first screen is up: fetch the whole album, appended in order
+        if result.partial:  # the first screen is up: list every id of the view, appended in order
             self.stack.setCurrentWidget(self.grid)
             self.refresh()
             return
@@ -690,7 +729,7 @@ class MainWindow(QMainWindow):
             pass  # the review queue stays in front
         elif result.total_in_library == 0 and not self.indexer.running:
             self.stack.setCurrentWidget(self.empty_state)
-        elif not result.rows and result.total_in_library > 0:
+        elif not result.ids and result.total_in_library > 0:
             self.no_match.setText(self._no_match_text(result.suggestions))
             self.stack.setCurrentWidget(self.no_match)
         else:
@@ -714,6 +753,20 @@ class MainWindow(QMainWindow):
             )
         return text
 
+    def _fetch_rows(self, ids: list[int], on_rows: Callable[[list[Any]], None]) -> None:
+        """The grid's model asks for the rows coming on screen (see PhotoListModel)."""
+        if self._closing:
+            return
+        _rule, search, _sort = self.current_query()
+        library, threshold = self.library_path, self.settings.confidence_threshold if search else 0.0
+        tasks.run_task(
+            lambda: data.fetch_rows(library, ids, search, threshold),
+            lambda rows: None if self._closing else on_rows(rows),
+            self._on_query_error,
+            pool_name="read",
+            priority=2,  # what is on screen comes before a refresh of the album
+        )
+
     def _on_query_error(self, message: str) -> None:
         self._query_in_flight = False
         self.status_label.setText(
@@ -724,13 +777,19 @@ class MainWindow(QMainWindow):
         if self._closing or not self._library_ready:
             return
         library, threshold = self.library_path, self.settings.confidence_threshold
+        # two reads may finish out of order in the read pool: an older one never replaces a newer
+        self._sidebar_asked = getattr(self, "_sidebar_asked", 0) + 1
+        asked = self._sidebar_asked
         tasks.run_task(
             lambda: data.sidebar_data(library, threshold),
-            self._on_sidebar_data,
+            lambda result: self._on_sidebar_data(result, asked),
             lambda message: self.status_label.setText(engine_text(message)),
         )
 
-    def _on_sidebar_data(self, sidebar_data: data.SidebarData) -> None:
+    def _on_sidebar_data(self, sidebar_data: data.SidebarData, asked: int = 0) -> None:
+        if asked and asked < getattr(self, "_sidebar_shown", 0):
+            return
+        self._sidebar_shown = asked
         if not self._closing:
             self.known_labels = [label for label, _n in sidebar_data.labels]
             self.sidebar.min_confidence = self.settings.confidence_threshold
@@ -739,9 +798,8 @@ class MainWindow(QMainWindow):
 
     # --- photos ---------------------------------------------------------------------------
     def open_viewer(self, index) -> None:
-        if not index.isValid():
-            return
-        self._open_row(self.model.row_at(index.row()))
+        if index.isValid():
+            self.model.when_loaded(self.model.id_at(index.row()), self._open_row)
 
     def _open_row(self, row: Any) -> None:
         from resnet_desktop.gui.viewer import PhotoViewer
@@ -765,10 +823,10 @@ class MainWindow(QMainWindow):
             return
         index = self.model.index(row + step)
         self.grid.setCurrentIndex(index)
-        viewer.show_photo(self.model.row_at(index.row()))
+        self.model.when_loaded(self.model.id_at(index.row()), viewer.show_photo)
 
     def selected_ids(self) -> list[int]:
-        return [self.model.row_at(i.row()).id for i in self.grid.selectionModel().selectedIndexes()]
+        return [self.model.id_at(i.row()) for i in self.grid.selectionModel().selectedIndexes()]
 
     def delete_selected(self) -> None:
         """Delete: inside a plain album, take the photos out of it; elsewhere, out of the library."""
@@ -786,7 +844,9 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         actions = PhotoActions(
             open=lambda: self.open_viewer(index),
-            show_in_folder=lambda: self.show_in_folder(self.model.row_at(index.row()).path),
+            show_in_folder=lambda: self.model.when_loaded(
+                self.model.id_at(index.row()), lambda row: self.show_in_folder(row.path)
+            ),
             add_to_album=lambda name: self._add_to_album(name, ids),
             new_album=lambda: self._new_manual_album(ids),
             remove_from_album=lambda: self.remove_from_album(ids),
@@ -795,7 +855,7 @@ class MainWindow(QMainWindow):
         album = self.source.key if self.source.kind == "manual" else None
         menu = photo_menu(self.grid, self._album_names, album, actions)
         after_open = menu.actions()[2] if len(menu.actions()) > 2 else None  # after Open, Show in Folder
-        similar_view.add_find_similar(menu, self.similar, self.model.row_at(index.row()), after_open)
+        similar_view.add_find_similar(menu, self.similar, self.model.id_at(index.row()), after_open)
         menu.exec(self.grid.viewport().mapToGlobal(pos))
         menu.deleteLater()
 

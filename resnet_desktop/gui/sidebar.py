@@ -71,7 +71,15 @@ class Sidebar(QTreeWidget):
         return item
 
     def populate(self, data) -> None:
-        """Rebuild from a SidebarData (None: just the Library section), keeping the selection."""
+        """Rebuild from a SidebarData (None: just the Library section), keeping the selection.
+        The same data as shown already changes nothing (its items stay the same objects)."""
+        shown = (data, self.min_confidence)
+        try:
+            if data is not None and shown == getattr(self, "_shown", None):
+                return
+        except Exception:  # noqa: BLE001 - data that cannot be compared is simply shown again
+            pass
+        self._shown = shown
         self._updating = True
         # folders the person opened or closed stay so (the sidebar is rebuilt while tagging runs)
         self._folders_open = {

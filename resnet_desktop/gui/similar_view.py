@@ -554,10 +554,12 @@ class SimilarController(QObject):
 
     def find_similar(self, photo: Any) -> SimilarDialog:
         """Open the Find Similar dialog for a photo (a PhotoRow, or its id from the viewer)."""
-        if isinstance(photo, int):
-            photo = next((r for r in self.window_.model.rows() if r.id == photo), None)
-            if photo is None:
+        if isinstance(photo, int):  # a grid row: read first when it is not loaded (then opens)
+            row = self.window_.model.row_for_id(photo)
+            if row is None:
+                self.window_.model.when_loaded(photo, self.find_similar)
                 return None  # type: ignore[return-value]
+            photo = row
         dialog = SimilarDialog(self.window_, photo)
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)

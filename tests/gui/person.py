@@ -298,6 +298,7 @@ def wait_idle(qtbot, window, tiles: int | None = None, *, timeout: int = 60000, 
         lambda: (
             (tiles is None or tile_count(window) == tiles)
             and ("Stopped" in summary or "pending" not in tile_data(window, StatusRole))
+            and None not in tile_data(window, StatusRole)  # no tile still waiting for its row
         ),
         timeout=10000,
     )

@@ -167,7 +167,7 @@ def test_a_merge_planned_in_a_worker_gives_the_same_grid(model):
 
     changed: list[int] = []
     model.dataChanged.connect(lambda a, b, roles=(): changed.extend(range(a.row(), b.row() + 1)))
-    assert model.apply_merge(plan_merge(*snapshot, fresh))
+    assert model.apply_merge(plan_merge(*snapshot, [r.id for r in fresh], fresh))
     assert model.ids() == reference.ids() == [1, 3, 4, 5, 9]
     assert changed == [0]
     assert model.row_of(9) == 4 and model.index(0).data(TopLabelRole) == "espresso"
@@ -175,7 +175,7 @@ def test_a_merge_planned_in_a_worker_gives_the_same_grid(model):
 
 def test_a_stale_merge_plan_is_refused(model):
     snapshot = model.snapshot()
-    plan = plan_merge(*snapshot, model.rows()[:2])
+    plan = plan_merge(*snapshot, model.ids()[:2], model.rows()[:2])
     model.remove_ids([5])  # the grid changed after the snapshot
     assert not model.apply_merge(plan)
     assert model.ids() == [1, 2, 3, 4]
