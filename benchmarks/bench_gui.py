@@ -132,7 +132,47 @@ def place_library(template: Path | None, data_dir: Path) -> None:
         shutil.copyfile(template, data_dir / "library.sqlite3")
 
 
-def measure_responsiveness(folder: Path, count: int, interact: bool) -> dict[str, float]:
+class StallSampler:
+    """What the GUI thread was doing during the long stalls: a thread samples its Python stack
+    every 2 ms; a stall reports the innermost frames of the project's code it saw most."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.thread_id = threading.get_ident()
+        self.samples: list[tuple[float, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.002):
+            frame = sys._current_frames().get(self.thread_id)
+            if frame is None:
+                continue
+            stack = traceback.extract_stack(frame)
+            mine = [f for f in stack if "resnet_desktop" in f.filename]
+            where = " < ".join(f"{Path(f.filename).name}:{f.name}:{f.lineno}" for f in reversed(mine[-3:]))
+            self.samples.append((time.perf_counter(), where or "(Qt, outside the project's code)"))
+
+    def explain(self, start: float, end: float) -> str:
+        from collections import Counter
+
+        seen = Counter(w for t, w in self.samples if start <= t <= end)
+        return "; ".join(f"{n}x {w}" for w, n in seen.most_common(2)) or "(no sample)"
+
+
+def measure_responsiveness(
+    folder: Path, count: int, interact: bool, explain: bool = False
+) -> dict[str, float]:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -206,11 +246,18 @@ def measure_responsiveness(folder: Path, count: int, interact: bool) -> dict[str
     last = [clock.elapsed()]
     tick = QTimer()
     tick.setInterval(5)
+    sampler = StallSampler() if explain else None
+    stalls: list[tuple[float, str]] = []
+    last_perf = [time.perf_counter()]
 
     def on_tick() -> None:
         now = clock.elapsed()
         gaps.append(now - last[0] - 5)
         last[0] = now
+        perf = time.perf_counter()
+        if sampler is not None and gaps[-1] > 40:
+            stalls.append((gaps[-1], sampler.explain(last_perf[0], perf)))
+        last_perf[0] = perf
 
     tick.timeout.connect(on_tick)
 
@@ -232,6 +279,8 @@ def measure_responsiveness(folder: Path, count: int, interact: bool) -> dict[str
     while not window._library_ready:
         app.processEvents()
     tick.start()
+    if sampler is not None:
+        sampler.start()
     if interact:
         actions.start()
     window.add_paths([str(folder)])
@@ -243,6 +292,10 @@ def measure_responsiveness(folder: Path, count: int, interact: bool) -> dict[str
     elapsed = time.monotonic() - started
     tick.stop()
     actions.stop()
+    if sampler is not None:
+        sampler.stop()
+        for gap, why in sorted(stalls, reverse=True)[:8]:
+            print(f"  stall {gap:.0f} ms ({'interacting' if interact else 'alone'}): {why}")
     summary = window.last_summary
     window.close()
     gaps_sorted = sorted(gaps)
@@ -281,6 +334,9 @@ def main() -> int:
         "--quick", action="store_true", help="200 new photos, a 10,000-photo library, 3 starts"
     )
     parser.add_argument("--workdir", type=Path, default=REPO / ".bench")
+    parser.add_argument(
+        "--explain-stalls", action="store_true", help="print what the GUI thread did in stalls over 40 ms"
+    )
     args = parser.parse_args()
     if args.quick:
         args.photos, args.library_photos, args.startup_runs = 200, 10_000, 3
@@ -305,7 +361,7 @@ def main() -> int:
     for interact in (False, True):
         os.environ["RESNET_DESKTOP_DATA_DIR"] = str(home / f"data-{interact}")  # a fresh library each time
         place_library(template, home / f"data-{interact}")
-        results[interact] = measure_responsiveness(folder, args.photos, interact)
+        results[interact] = measure_responsiveness(folder, args.photos, interact, args.explain_stalls)
 
     print(
         f"library: {args.library_photos:,} photos already in it; "

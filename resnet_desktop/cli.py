@@ -112,6 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
+    from resnet_desktop.core.library import SORTS
+    from resnet_desktop.core.search import BEST_MATCH
+
+    p.add_argument(
+        "--sort",
+        choices=(BEST_MATCH, *SORTS),
+        default=BEST_MATCH,
+        help=_(
+            "order: best match first (default), or as the window sorts: date taken, added, name, confidence"
+        ),
+    )
 
     p = sub.add_parser("albums", help=_("list, create, show and delete albums"))
     albums = p.add_subparsers(dest="albums_command", metavar="ACTION", parser_class=_CommandParser)
@@ -376,7 +387,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
             photo = decode_photo(read_photo_bytes(path), min_side=classifier.resize_side, name=path)
         except PhotoError as exc:
             failed += 1
-            _err(f"{path}: {translate(exc.reason)}")  # _err escapes control characters
+            _err(
+                _("{path}: {reason}", path=path, reason=translate(exc.reason))
+            )  # _err escapes control characters
             results[path] = {"error": exc.reason}
             continue
         for warning in photo.warnings:
@@ -414,8 +427,8 @@ def _print_classification(results: dict[str, Any], classifier: Any, out: TextIO)
     for path, predictions in results.items():
         print(file=out)
         print(_safe(path), file=out)
-        if isinstance(predictions, dict):
-            print("  " + _("failed: {reason}", reason=_safe(translate(predictions["error"]))), file=out)
+        if isinstance(predictions, dict):  # its reason went to stderr once, as it happened
+            print("  " + _("failed"), file=out)
             continue
         names = [p.get("name_zh", p["class"]) for p in predictions]
         width = max(_width(name) for name in names)
@@ -566,6 +579,11 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
         _err(_("interrupted; everything tagged so far is saved. Run the same command again to continue."))
         return EXIT_INTERRUPTED
+    # each file found is counted once: indexed, unchanged, moved, re-tagged, failed or left to another run
+    found = summary.indexed + summary.unchanged + summary.moved + summary.retagged + len(summary.failed)
+    if not (found or summary.skipped_busy or summary.missing or summary.cancelled):
+        _say_no_photos(args.folders)
+        return EXIT_OK
     print(
         _(
             "Indexed {indexed}, unchanged {unchanged}, moved {moved}, re-tagged {retagged}, "
@@ -602,8 +620,21 @@ def cmd_index(args: argparse.Namespace) -> int:
                 n=summary.skipped_busy,
             )
         )
+    unchanged_failures = set(summary.failed_unchanged)
     for path, reason in summary.failed:
-        print("  " + _("failed: {path}: {reason}", path=_safe(path), reason=_safe(translate(reason))))
+        if path not in unchanged_failures:
+            print("  " + _("failed: {path}: {reason}", path=_safe(path), reason=_safe(translate(reason))))
+    if unchanged_failures:  # not read again: their reasons were said when they failed
+        print(
+            "  "
+            + ngettext(
+                "{n} still could not be read (unchanged since it failed; "
+                "see `resnet-desktop albums show failed`)",
+                "{n} still could not be read (unchanged since they failed; "
+                "see `resnet-desktop albums show failed`)",
+                len(unchanged_failures),
+            )
+        )
     if summary.tags_from_files or summary.sidecars_reread:
         print(
             "  "
@@ -616,6 +647,20 @@ def cmd_index(args: argparse.Namespace) -> int:
     for _path, reason in summary.sidecar_problems:
         print("  " + _("sidecar not read: {reason}", reason=_safe(translate(reason))))
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _say_no_photos(folders: Sequence[str]) -> None:
+    """An index run that found no photo at all: where it looked and which files it reads."""
+    from resnet_desktop.core.imaging import SUPPORTED_EXTENSIONS
+
+    for folder in folders:
+        if os.path.isdir(folder):
+            print(_("No photos found in {folder} (subfolders included).", folder=_safe(folder)))
+        else:
+            print(_("{path} is not a photo this app reads.", path=_safe(folder)))
+    print("  " + _("Photo types read: {types}", types=", ".join(sorted(SUPPORTED_EXTENSIONS))))
+    if ".heic" not in SUPPORTED_EXTENSIONS:
+        print("  " + _("HEIC and HEIF photos too, once pillow-heif is installed (pip install pillow-heif)."))
 
 
 # -- search and albums -----------------------------------------------------------------------
@@ -704,9 +749,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     threshold = _threshold(args)
     text = " ".join(args.terms)
     library = _open_library(args)
+    best_first = args.sort == search.BEST_MATCH
+    sort = "taken" if best_first else args.sort  # best first: ties in the window's default order
     try:
-        rows = search.search(library, text, min_confidence=threshold, limit=args.limit)
-        nearest = [] if rows else search.suggestions(text, library)
+        rows = search.search(
+            library, text, min_confidence=threshold, limit=args.limit, sort=sort, best_first=best_first
+        )
+        below = None if rows else search.matches_below(library, text, threshold)
+        nearest = [] if rows or below else search.suggestions(text, library)
     except ValueError as exc:  # a search too large to run
         raise CliError(str(exc)) from None
     finally:
@@ -716,6 +766,21 @@ def cmd_search(args: argparse.Namespace) -> int:
         text=text,
         percent=f"{threshold:.0%}",
     )
+    if below is not None:  # the word is known; the photos are only less sure of it
+        import shlex
+
+        command = ["resnet-desktop", "search", *args.terms, "--min-confidence", f"{below.shows_all:g}"]
+        if args.library:
+            command += ["--library", args.library]
+        low, high = f"{below.lowest:.0%}", f"{below.highest:.0%}"
+        span = low if low == high else _("{low} to {high}", low=low, high=high)
+        empty += "\n" + ngettext(
+            "{n} photo matches with less confidence ({span}); see it with `{command}`",
+            "{n} photos match with less confidence ({span}); see them with `{command}`",
+            below.count,
+            span=span,
+            command=shlex.join(command),
+        )
     if nearest:
         lang = current_language()
         from resnet_desktop.core.names import display_name
@@ -814,15 +879,18 @@ def _album_rule(album: Any) -> dict[str, Any]:
 
 
 def _album_rows(library: Library, name: str, threshold: float) -> list[PhotoRow]:
-    """A built-in, saved or automatic album by name (automatic ones case-insensitively: "cats")."""
+    """A built-in, saved or automatic album by name (automatic ones case-insensitively, "cats",
+    or by the name the Chinese interface shows, "猫")."""
     from resnet_desktop.core.albums import BUILTIN_ALBUMS, automatic_albums
+    from resnet_desktop.core.names import label_for
 
     if name in BUILTIN_ALBUMS:
         return library.photos(rule=BUILTIN_ALBUMS[name])
     if library.album(name) is not None:
         return library.album_photos(name)
+    wanted = {name.strip().lower(), label_for(name).lower()}
     for auto in automatic_albums(library, threshold, top_labels=1000):
-        if auto.name.lower() == name.strip().lower():
+        if auto.name.lower() in wanted:
             return library.photos(rule=auto.rule)
     raise CliError(_("no album named {name!r}; see `resnet-desktop albums list`", name=name))
 

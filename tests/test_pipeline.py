@@ -80,7 +80,7 @@ def test_second_run_reads_nothing_unchanged(tmp_path, photos, monkeypatch):
     run(lib_path, [photos])
     reads = []
     real_read = pipeline.read_photo_bytes
-    monkeypatch.setattr(pipeline, "read_photo_bytes", lambda p: reads.append(p) or real_read(p))
+    monkeypatch.setattr(pipeline, "read_photo_bytes", lambda p, *a: reads.append(p) or real_read(p, *a))
 
     summary = run(lib_path, [photos])
     assert (summary.indexed, summary.unchanged, summary.missing) == (0, 5, 0)
@@ -208,7 +208,7 @@ def test_unreadable_and_vanished_files_fail_cleanly(tmp_path, monkeypatch):
     summary = run(tmp_path / "lib.sqlite3", [folder])
     reasons = {Path(p).name: r for p, r in summary.failed}
     assert "permission denied" in reasons["locked.jpg"]
-    assert "not found" in reasons["doomed.jpg"]
+    assert reasons["doomed.jpg"] == "file not found (deleted or moved since the scan)"
     assert summary.indexed == 1
 
 

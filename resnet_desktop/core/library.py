@@ -795,14 +795,24 @@ class Library:
         )
 
     def save_failure(
-        self, photo_id: int, reason: str, *, size: int | None = None, mtime_ns: int | None = None
+        self,
+        photo_id: int,
+        reason: str,
+        *,
+        size: int | None = None,
+        mtime_ns: int | None = None,
+        ctime_ns: int | None = None,
+        inode: int | None = None,
     ) -> None:
-        """Mark a photo failed with a reason; earlier predictions and tags are kept."""
+        """Mark a photo failed with a reason; earlier predictions and tags are kept. The file's
+        identity (change time, inode) as it was read is kept too, so a next run reads it again
+        only when it changed or was replaced."""
+        identity = ", ctime_ns = ?, inode = ?" if self._has_identity and ctime_ns is not None else ""
         with self.transaction():
             cur = self._db.execute(
                 "UPDATE photos SET status = 'failed', error = ?, indexed_at = ?, "
-                "size = COALESCE(?, size), mtime_ns = COALESCE(?, mtime_ns) WHERE id = ?",
-                (str(reason), _now(), size, mtime_ns, photo_id),
+                f"size = COALESCE(?, size), mtime_ns = COALESCE(?, mtime_ns){identity} WHERE id = ?",
+                (str(reason), _now(), size, mtime_ns, *((ctime_ns, inode) if identity else ()), photo_id),
             )
             if cur.rowcount == 0:
                 raise KeyError(f"no photo with id {photo_id}")

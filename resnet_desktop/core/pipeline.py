@@ -60,7 +60,10 @@ class IndexSummary:
     retagged: int = 0
     missing: int = 0
     skipped_busy: int = 0  # photos another indexing run was tagging: left to it
+    # every photo that could not be read: read in this run, or unchanged since an earlier
+    # run failed on it (those are not read again, and are in failed_unchanged as well)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    failed_unchanged: list[str] = field(default_factory=list)
     cancelled: bool = False
     elapsed_s: float = 0.0
     model: str | None = None
@@ -353,9 +356,13 @@ def _walk(root: str, errors: list[tuple[str, str]] | None) -> Iterator[str]:
                 yield os.path.join(folder, name)
 
 
-def _os_reason(exc: OSError) -> str:
+#: Why an indexing run could not read a photo its scan had found.
+VANISHED_SINCE_SCAN = "file not found (deleted or moved since the scan)"
+
+
+def _os_reason(exc: OSError, missing: str = "file not found") -> str:
     if isinstance(exc, FileNotFoundError):
-        return "file not found (deleted or moved since the scan)"
+        return missing
     if isinstance(exc, PermissionError):
         return "permission denied"
     if isinstance(exc, IsADirectoryError):
@@ -363,18 +370,19 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def read_photo_bytes(path: str) -> bytes:
+def read_photo_bytes(path: str, missing: str = "file not found") -> bytes:
     """Read a photo file whole, turning OS errors into a :class:`PhotoError` with a reason.
 
     Only a regular file of at most MAX_FILE_BYTES is read: a FIFO or device named like a
-    photo is refused without blocking on it (see core.files).
+    photo is refused without blocking on it (see core.files). ``missing`` is the reason when
+    the file is not there, in the words of the caller (an index run: VANISHED_SINCE_SCAN).
     """
     try:
         return read_regular(path, MAX_FILE_BYTES)
     except FileRefused as exc:
         raise PhotoError(exc.reason) from exc
     except OSError as exc:
-        raise PhotoError(_os_reason(exc)) from exc
+        raise PhotoError(_os_reason(exc, missing)) from exc
 
 
 def _run_owner() -> str:
@@ -582,9 +590,9 @@ class Indexer:
             elif row.status == "ok":
                 plan.tagged.append(row.id)
                 plan.tagged_by.append(plan.model_code(row.model))
-            elif row.status == "failed":
-                summary.unchanged += 1
+            elif row.status == "failed":  # reading it again would fail again: counted once, as failed
                 summary.failed.append((path, row.error or "failed earlier"))
+                summary.failed_unchanged.append(path)
             else:  # pending (an interrupted run) or missing and back in place
                 plan.unfinished.append(row.id)
         if chunk:
@@ -646,7 +654,7 @@ class Indexer:
             if cancel.is_set():
                 return _Decoded(job, error="cancelled")
             try:
-                data = read_photo_bytes(job.path)
+                data = read_photo_bytes(job.path, VANISHED_SINCE_SCAN)
                 digest = content_hash(data)
                 with claim_lock:
                     moved_from = claimed.pop(digest, None)
@@ -730,7 +738,14 @@ class Indexer:
             for item in batch:
                 job = item.job
                 if item.error is not None:
-                    library.save_failure(job.photo_id, item.error, size=job.size, mtime_ns=job.mtime_ns)
+                    library.save_failure(
+                        job.photo_id,
+                        item.error,
+                        size=job.size,
+                        mtime_ns=job.mtime_ns,
+                        ctime_ns=job.ctime_ns,
+                        inode=job.inode,
+                    )
                     summary.failed.append((job.path, item.error))
                     n_failed += 1
                     written.append(job.photo_id)

@@ -23,6 +23,7 @@ import dataclasses
 import difflib
 import functools
 import json
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 
 #: Labels below this probability are not shown or searched unless the person sets otherwise.
 DEFAULT_THRESHOLD = 0.2
+#: The order of search results that puts the best match first (the others: library.SORTS).
+BEST_MATCH = "best"
 #: Where the threshold lives in the settings file (an INI file the GUI writes through QSettings).
 THRESHOLD_SECTION, THRESHOLD_KEY = "view", "confidence_threshold"
 
@@ -143,21 +146,24 @@ def search(
     rule: dict | None = None,
     sort: str = "taken",
     limit: int | None = None,
+    best_first: bool = True,
 ) -> list[PhotoRow]:
     """Photos matching every term of ``text`` (and ``rule``), best match first.
 
     Each row comes back with ``match`` (the tag or label that matched) and
     ``match_confidence`` (the label's probability; None for a person's tag). Photos a
     person tagged with the word come first, then by the matching label's probability; ties
-    keep ``sort``'s order. ``min_confidence`` defaults to the person's threshold.
+    keep ``sort``'s order (``best_first=False``: ``sort``'s order alone). ``min_confidence``
+    defaults to the person's threshold.
     """
     threshold = default_threshold() if min_confidence is None else float(min_confidence)
     rows = library.photos(rule=rule, search=text, sort=sort, min_confidence=threshold)
     if not rows:
         return []
     best = _best_matches(library, text, threshold, {r.id for r in rows})
-    order = {r.id: i for i, r in enumerate(rows)}
-    rows.sort(key=lambda r: (-best.get(r.id, (0.0,))[0], order[r.id]))
+    if best_first:
+        order = {r.id: i for i, r in enumerate(rows)}
+        rows.sort(key=lambda r: (-best.get(r.id, (0.0,))[0], order[r.id]))
     if limit is not None:
         rows = rows[: max(0, int(limit))]
     return _annotated(rows, best)
@@ -256,6 +262,31 @@ def _best_matches(
         ):
             offer(photo_id, probability, label, probability, suggested=True)
     return best
+
+
+@dataclasses.dataclass(frozen=True)
+class Below:
+    """Photos a search finds only below the threshold (see ``matches_below``)."""
+
+    count: int
+    lowest: float  # confidence of the least sure one's best match
+    highest: float
+    shows_all: float  # a --min-confidence (two decimals) at which the search lists them all
+
+
+def matches_below(library: Library, text: str, threshold: float) -> Below | None:
+    """For a search that found nothing at ``threshold``: the photos that match below it, or None."""
+    rows = search(library, text, min_confidence=0.0)
+    found = [
+        r.match_confidence for r in rows if r.match_confidence is not None and r.match_confidence < threshold
+    ]
+    if not found:
+        return None
+    lowest = min(found)
+    shows_all = math.floor(lowest * 100) / 100
+    if len(search(library, text, min_confidence=shows_all)) < len(rows):  # several words: each must reach it
+        shows_all = 0.0
+    return Below(len(found), lowest, max(found), shows_all)
 
 
 # --------------------------------------------------------------------------- how a photo reads

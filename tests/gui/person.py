@@ -359,11 +359,14 @@ def new_album(qtbot, window, name: str) -> None:
 def open_viewer(qtbot, window, row: int):
     from resnet_desktop.gui.viewer import PhotoViewer
 
+    def shown() -> list:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
+
     double_click_tile(qtbot, window, row)
-    viewers = [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
-    assert len(viewers) == 1, f"{len(viewers)} viewers open after a double click on tile {row} of {tile_count(window)}"
-    qtbot.waitUntil(viewers[0].isActiveWindow, timeout=3000)  # it comes to the front, keys go there
-    return viewers[0]
+    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=3000)  # once the photo's row is read
+    viewer = shown()[0]
+    qtbot.waitUntil(viewer.isActiveWindow, timeout=3000)  # it comes to the front, keys go there
+    return viewer
 
 
 def viewer_texts(viewer) -> list[str]:
