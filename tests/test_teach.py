@@ -183,6 +183,12 @@ def test_search_and_smart_albums_find_suggested_photos(photos):
     found = set(lib.ids(search="receipts"))
     assert found == suggested | set(subjects["receipt"][:6])
     assert set(lib.ids(rule={"labels_any": ["receipts"]})) == found
+    # search says which of them are only suggested, and which the person tagged
+    from resnet_desktop.core import search
+
+    rows = {r.id: r for r in search.search(lib, "receipts", min_confidence=0.0)}
+    assert {i for i, r in rows.items() if r.match_suggested} == suggested
+    assert not any(rows[i].match_suggested for i in subjects["receipt"][:6])
     one = sorted(suggested)[0]
     with lib.transaction():
         lib.set_user_tags(one, remove=["receipts"])
