@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen,
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from resnet_desktop.gui.i18n import engine_text, label_text
-from resnet_desktop.gui.photo_model import CaptionRole, ErrorRole, StatusRole, ThumbnailRole
+from resnet_desktop.gui.photo_model import CaptionRole, ErrorRole, StatusRole, SuggestedRole, ThumbnailRole
 
 TEXT_LINES = 2
 
@@ -87,6 +87,8 @@ class PhotoDelegate(QStyledItemDelegate):
             tags, label, confidence = index.data(CaptionRole) or ((), None, None)
             tags = [label_text(t) for t in tags]
             label = label_text(label) if label else None
+            if label and index.data(SuggestedRole):  # a taught label's guess, not confirmed
+                label = QCoreApplication.translate("PhotoDelegate", "Suggested: %1").replace("%1", label)
             confidence = confidence or 0.0
             bold = QFont(option.font)
             bold.setBold(True)

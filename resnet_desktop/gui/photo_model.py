@@ -29,6 +29,8 @@ RowRole = Qt.ItemDataRole.UserRole + 9
 LabelVisibleRole = Qt.ItemDataRole.UserRole + 10
 # (the person's tags, a model label or None, its probability): core.search.caption
 CaptionRole = Qt.ItemDataRole.UserRole + 11
+# True when a search matched the photo through a taught label's suggestion, not a confirmed label
+SuggestedRole = Qt.ItemDataRole.UserRole + 12
 
 #: Roles that are a field of the library row as it is.
 _ROLE_FIELDS = {
@@ -40,6 +42,7 @@ _ROLE_FIELDS = {
     StatusRole: "status",
     ErrorRole: "error",
     HashRole: "content_hash",
+    SuggestedRole: "match_suggested",
 }
 
 PHOTO_IDS_MIME = "application/x-resnet-desktop-photo-ids"

@@ -533,6 +533,10 @@ or right-click them and choose Add to Album.</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
+        <source>Suggested: %1</source>
+        <translation>建议：%1</translation>
+    </message>
+    <message>
         <source>No confident label</source>
         <translation>没有可信的标签</translation>
     </message>
@@ -545,7 +549,7 @@ or right-click them and choose Add to Album.</source>
     <name>PhotoListModel</name>
     <message>
         <source>Failed: %1</source>
-        <extracomment>Roles that are a field of the library row as it is.</extracomment>
+        <extracomment>Roles that are a field of the library row as it is. callable(ids, on_rows) fetching those photos&apos; rows off the GUI thread; on_rows(rows) is called in the GUI thread. None: rows not cached stay placeholders. Rows the grid keeps (a screen holds about 100 tiles; scrolling back finds them). Rows fetched beyond the asked range on each side, so a scroll finds the next screen ready.</extracomment>
         <translation>失败：%1</translation>
     </message>
     <message>

@@ -11,6 +11,7 @@ from resnet_desktop.gui import suggestions_view
 from resnet_desktop.gui.main_window import MainWindow
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier
+from tests.gui import person
 from tests.teach_helpers import clustered_library, tag
 
 
@@ -121,6 +122,22 @@ def test_teach_a_label_then_review_its_suggestions(qtbot, tmp_path, monkeypatch)
         assert name not in tile_names(view)
     assert user_tags(path, second) == [] and user_tags(path, pair[0]) == []
     assert view.model.rowCount() > 0
+
+    # searching the taught label finds its suggestions too, marked as suggested on their tiles
+    waiting = tile_names(view)
+    click_sidebar(qtbot, window, sidebar_item(window, "All Photos"))
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, "boat")
+    grid = window.grid.model()
+    qtbot.waitUntil(lambda: 0 < grid.rowCount() < 240, timeout=5000)
+    qtbot.waitUntil(lambda: None not in person.tile_data(window, Qt.ItemDataRole.DisplayRole), timeout=5000)
+    names = person.tile_names(window)
+    painted = {name: " ".join(person.tile_texts(window, row)) for row, name in enumerate(names)}
+    marked = {name for name, text in painted.items() if "Suggested: boat" in text}
+    assert marked and marked <= set(waiting)  # only photos still waiting for review
+    assert "Suggested" not in painted[first]  # accepted with Y: the person's tag now
+    person.tile_centre(window, names.index(sorted(marked)[0]))  # scrolled to one of them
+    window.grab().save(str(tmp_path.parent / "suggested_search.png"))
 
 
 def test_stop_learning_keeps_what_was_learned_and_resumes_later(qtbot, tmp_path):
