@@ -1049,6 +1049,13 @@ class Library:
         query = self._select("ph.id", "photos ph", rule, search, min_confidence, sort, limit, offset)
         return [r[0] for r in query]
 
+    def paths(self, statuses: Iterable[str]) -> list[str]:
+        """The paths of the photos in ``statuses`` (e.g. "pending"), without reading their rows."""
+        wanted = list(statuses)
+        marks = ",".join("?" * len(wanted))
+        sql = f"SELECT path FROM photos WHERE status IN ({marks})"
+        return [os.fsdecode(r[0]) for r in self._db.execute(sql, wanted)]
+
     def photos_among(
         self,
         photo_ids: Iterable[int],

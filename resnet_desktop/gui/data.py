@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from resnet_desktop.core.library import Library
+from resnet_desktop.core.library import STATUSES, Library
 
 
 def builtin_rule(key: str) -> dict | None:
@@ -53,7 +53,7 @@ def open_library(library_path: str) -> list[str]:
     """
     lib = Library(library_path)
     try:
-        return [row.path for row in lib.photos(rule={"status": "pending"})]
+        return lib.paths(["pending"])
     finally:
         lib.close()
 
@@ -171,7 +171,7 @@ def library_paths(library_path: str) -> list[str]:
     """Every photo the library knows that is still on disk as far as it knows (re-tag input)."""
     lib = Library(library_path)
     try:
-        return [row.path for row in lib.photos() if row.status != "missing"]
+        return lib.paths(s for s in STATUSES if s != "missing")
     finally:
         lib.close()
 
