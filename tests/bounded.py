@@ -39,6 +39,32 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cli(
+    *args: object,
+    lang: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
+    """``python -m resnet_desktop ARGS`` as a person runs it, the checkout first on the path:
+    its exit code and what it printed (UTF-8). ``lang`` sets LANG (LANGUAGE, LC_ALL and
+    LC_MESSAGES removed, so it decides the language); ``env`` replaces the environment."""
+    full = dict(os.environ if env is None else env)
+    if lang is not None:
+        full = {k: v for k, v in full.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+        full["LANG"] = lang
+    full["PYTHONPATH"] = os.pathsep.join([str(REPO), full.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "resnet_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=full,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
 def run_cli(
     *args: object,
     timeout: float = 60.0,

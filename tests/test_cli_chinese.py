@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from resnet_desktop.core import messages
 from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library
 from resnet_desktop.core.resources import resource_path
+from tests.bounded import cli
 from tests.fakes import record_result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,17 +31,7 @@ TERMINAL = (
 
 
 def run(*args, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = lang
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "resnet_desktop", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    return cli(*args, lang=lang, timeout=120)
 
 
 def test_classify_table_shows_chinese_names(real_photos):

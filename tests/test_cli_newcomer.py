@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from resnet_desktop.core.classify import Prediction
 from resnet_desktop.core.library import Library
 from resnet_desktop.core.resources import resource_path
+from tests.bounded import cli
 from tests.fakes import make_photo, record_result
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,18 +27,7 @@ SUMMARY = re.compile(
 
 
 def run(*args, lang: str = "C.UTF-8", cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    env["LANG"] = lang
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "resnet_desktop", *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=300,
-    )
+    return cli(*args, lang=lang, cwd=cwd)
 
 
 def zh(*args, **kwargs) -> subprocess.CompletedProcess:

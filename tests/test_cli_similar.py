@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import dupset
+from tests.bounded import cli
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -41,13 +42,7 @@ def home(tmp_path_factory) -> dict:
 
 
 def run(home: dict, *args, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "resnet_desktop", *map(str, args)],
-        env=env or home["env"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cli(*args, env=env or home["env"])
 
 
 def test_similar_json_best_first_without_the_photo(home):

@@ -11,20 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.bounded import cli
 from tests.teach_helpers import clustered_library
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def run(library: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]))
-    return subprocess.run(
-        [sys.executable, "-m", "resnet_desktop", "--library", str(library), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return cli("--library", library, *args, timeout=120)
 
 
 @pytest.fixture
