@@ -356,17 +356,27 @@ def new_album(qtbot, window, name: str) -> None:
     qtbot.waitUntil(lambda: watch.seen is not None, timeout=5000)
 
 
-def open_viewer(qtbot, window, row: int):
+def shown_viewer(qtbot, name: str | None = None):
+    """The photo viewer a key or a double click opened (it opens once the photo's row is read),
+    come to the front; ``name``: the one showing that photo (its window title)."""
     from resnet_desktop.gui.viewer import PhotoViewer
 
     def shown() -> list:
-        return [w for w in QApplication.topLevelWidgets() if isinstance(w, PhotoViewer) and w.isVisible()]
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, PhotoViewer) and w.isVisible() and (name is None or w.windowTitle() == name)
+        ]
 
-    double_click_tile(qtbot, window, row)
-    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=3000)  # once the photo's row is read
+    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=5000)
     viewer = shown()[0]
     qtbot.waitUntil(viewer.isActiveWindow, timeout=3000)  # it comes to the front, keys go there
     return viewer
+
+
+def open_viewer(qtbot, window, row: int):
+    double_click_tile(qtbot, window, row)
+    return shown_viewer(qtbot)
 
 
 def viewer_texts(viewer) -> list[str]:

@@ -17,6 +17,7 @@ from resnet_desktop.core.models import class_names
 from resnet_desktop.gui.main_window import MainWindow
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier, make_photo
+from tests.gui.person import shown_viewer
 
 pytestmark = pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 
@@ -181,8 +182,7 @@ def test_the_viewer_shows_your_tags_first_and_only_yours_under_tags(qtbot, libra
     index = window.model.index(row)
     window.grid.scrollTo(index)
     double_click(qtbot, window, index)
-    qtbot.waitUntil(lambda: bool(window._viewers), timeout=5000)
-    viewer = window._viewers[-1]
+    viewer = shown_viewer(qtbot, "astronaut.png")
     tags = viewer.findChild(QListWidget)
     qtbot.waitUntil(lambda: tags.count() == 1, timeout=5000)
     assert tags.item(0).text() == "astronaut"  # the model's 13% "bobsled" is not a tag
@@ -223,8 +223,7 @@ def test_the_viewer_says_which_exif_date_it_shows(qtbot, tmp_path):
     def open_photo(name: str):
         index = window.model.index(window.model.row_of(by_name[name].id))
         double_click(qtbot, window, index)
-        qtbot.waitUntil(lambda: bool(window._viewers) and window._viewers[-1].row.name == name, timeout=5000)
-        viewer = window._viewers[-1]
+        viewer = shown_viewer(qtbot, name)
         date = viewer.findChild(QLabel, "takenDate")
         qtbot.waitUntil(lambda: "(" in date.text(), timeout=5000)
         return viewer, date.text()

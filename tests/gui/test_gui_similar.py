@@ -28,7 +28,7 @@ from resnet_desktop.core.library import Library
 from resnet_desktop.gui.main_window import MainWindow
 from resnet_desktop.gui.settings import AppSettings
 from tests.fakes import ColourClassifier
-from tests.gui.person import drop_files
+from tests.gui.person import click_tile, drop_files, shown_viewer, tile_row
 
 
 class MeanColourClassifier(ColourClassifier):
@@ -189,13 +189,9 @@ def test_remove_from_library_merges_tags_onto_the_kept_photo(qtbot, window, phot
 
 
 def test_find_similar_from_the_viewer(qtbot, window):
-    row = next(i for i, r in enumerate(window.model.rows()) if r.name == "coffee.png")
-    window.grid.setCurrentIndex(window.model.index(row))
-    window.grid.setFocus()
+    click_tile(qtbot, window, tile_row(window, "coffee.png"))
     qtbot.keyClick(window.grid, Qt.Key.Key_Space)  # opens the photo
-    viewer = next(
-        w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowTitle() == "coffee.png"
-    )
+    viewer = shown_viewer(qtbot, "coffee.png")
     button = next(b for b in viewer.findChildren(QPushButton) if b.text() == "Find Similar")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(QDialog, "similarDialog") is not None, timeout=5000)
