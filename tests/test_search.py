@@ -118,6 +118,20 @@ def test_each_result_says_what_matched_with_its_confidence_best_first(terminal):
     assert line.startswith("chelsea, ") and "cat " in line and "%" in line and count == "1 photo"
 
 
+def test_words_that_name_a_label_are_one_search_for_that_label(terminal):
+    """chelsea.png: tiger cat 38%, Egyptian cat 38%, tabby 17%. Typed without quotes, as a
+    person types it, "Egyptian cat" is that label, not "Egyptian" and "cat" (which the tiger
+    cat at 38% would answer); "tabby cat" is WordNet's name for the tabby."""
+    done = terminal.run("search", "Egyptian", "cat", "--json", "--library", terminal.library)
+    (hit,) = json.loads(done.stdout)
+    assert hit["match"]["text"] == "Egyptian cat"
+    done = terminal.run(
+        "search", "tabby cat", "--min-confidence", "0.1", "--json", "--library", terminal.library
+    )
+    (hit,) = json.loads(done.stdout)
+    assert hit["match"]["text"] == "tabby"
+
+
 def test_the_cli_uses_the_persons_threshold_from_settings(terminal):
     strict = Terminal(Path(terminal.env["RESNET_DESKTOP_CONFIG_DIR"]).parent / "strict", terminal.library)
     strict.set_threshold(0.9)

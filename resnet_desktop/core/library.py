@@ -1657,12 +1657,40 @@ def _too_large(exc: sqlite3.OperationalError) -> ValueError | None:
 
 
 def split_terms(search: str) -> list[str]:
-    """Whitespace-separated terms; double quotes keep a phrase together ("golden retriever")."""
-    try:
-        terms = shlex.split(search)
-    except ValueError:
-        terms = search.replace('"', " ").split()
-    return [t for t in (t.strip() for t in terms) if t]
+    """Whitespace-separated terms; double quotes keep a phrase together ("golden retriever"),
+    and so do unquoted words that together name a label (tiger cat, sports car): a search for
+    ``tiger cat`` means the tiger cat, not every photo with a tiger and a cat."""
+    if '"' in search:
+        try:
+            terms = shlex.split(search)
+        except ValueError:
+            terms = search.replace('"', " ").split()
+        return [t for t in (t.strip() for t in terms) if t]
+    return _label_phrases(search.split())
+
+
+#: The longest run of words tried as one label name ("Chesapeake Bay retriever": 3).
+_PHRASE_WORDS = 4
+
+
+def _label_phrases(words: list[str]) -> list[str]:
+    """``words`` with each longest run that names a label (as a whole word of a class name)
+    joined into one term."""
+    from resnet_desktop.core.search import names_label
+
+    terms: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_PHRASE_WORDS, len(words) - i), 1, -1):
+            phrase = " ".join(words[i : i + n])
+            if names_label(phrase):
+                terms.append(phrase)
+                i += n
+                break
+        else:
+            terms.append(words[i])
+            i += 1
+    return terms
 
 
 def backup_path(library_path: str | Path, version: int) -> Path:

@@ -80,6 +80,20 @@ def _singulars(word: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
+def names_label(phrase: str) -> bool:
+    """Whether ``phrase`` (several words) is, as whole words, part of a class's name in
+    English, or a WordNet name for one: "tiger cat", "sports car", "tabby cat"."""
+    needle = " ".join(phrase.lower().split())
+    if " " not in needle:
+        return False
+    for word in _singulars(needle):
+        whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
+        if any(whole.search(n.lower()) for n in class_names()) or word in _wordnet_terms():
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
 def expand_term(term: str) -> frozenset[int]:
     """The ImageNet classes a search word stands for (see the module docstring).
 
