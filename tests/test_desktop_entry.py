@@ -188,3 +188,35 @@ def test_a_stale_socket_from_a_crashed_run_does_not_block_the_next_start(tmp_pat
     finally:
         first.terminate()
         first.wait(timeout=30)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals")
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_ctrl_c_in_the_terminal_closes_the_window_cleanly(tmp_path, real_photos, signal_name):
+    """Ctrl-C where the window was started from closes it as its close button does, while it
+    tags: exit 0, no traceback, the library intact (what was tagged stays)."""
+    import signal
+
+    folder = tmp_path / "Pictures"
+    folder.mkdir()
+    for name in ("coffee", "chelsea", "camera", "rocket"):
+        shutil.copy(real_photos[name], folder / real_photos[name].name)
+    library = tmp_path / "library.sqlite3"
+    window = subprocess.Popen(
+        [sys.executable, "-m", "resnet_desktop", "--library", str(library), str(folder)],
+        env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert _wait_for(lambda: len(_library_paths(library)) == 4), window.stderr
+        window.send_signal(getattr(signal, signal_name))
+        out, err = window.communicate(timeout=60)
+    finally:
+        if window.poll() is None:
+            window.kill()
+            window.wait()
+    assert window.returncode == 0, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    with sqlite3.connect(library) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT COUNT(*) FROM photos").fetchone() == (4,)

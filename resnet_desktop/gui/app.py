@@ -54,7 +54,26 @@ def run_app(paths: list[str], library: str | None = None, self_test: bool = Fals
     if self_test:
         QTimer.singleShot(1500, window.close)
         QTimer.singleShot(1600, app.quit)
+    _close_on_signals(window)
     return app.exec()
+
+
+def _close_on_signals(window) -> None:
+    """Ctrl-C (or a SIGTERM) in the terminal that started the window closes it the way the
+    close button does: the tagging run stops after its batch, what is tagged stays, the rest
+    resumes next time. Python runs a signal handler only between bytecodes, so a timer lets
+    the interpreter in a few times a second while Qt's event loop runs."""
+    import signal
+
+    def close(_signum, _frame) -> None:
+        QTimer.singleShot(0, window.close)
+
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+    wake = QTimer(window)
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
 
 
 def _bring_in(window, paths: list[str]) -> None:
