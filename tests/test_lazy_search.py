@@ -32,3 +32,16 @@ def test_search_ids_are_searchs_order_and_annotate_gives_its_matches(tmp_path):
         assert annotated == expected == {low: ("tabby", 0.3), tagged: ("cat", None)}
     finally:
         lib.close()
+
+
+def test_sort_by_confidence_is_the_confidence_of_what_matched(tmp_path):
+    """A search shows the matched label's confidence: sorting by confidence follows it, not the
+    photo's top label (a tabby at 30% under a 95% tiger cat comes after a tabby at 60%)."""
+    lib = Library(tmp_path / "lib.sqlite3")
+    try:
+        under = add(lib, tmp_path / "under.jpg", preds((TIGER_CAT, "tiger cat", 0.95), (TABBY, "tabby", 0.3)))
+        top = add(lib, tmp_path / "top.jpg", preds((TABBY, "tabby", 0.6)))
+        rows = search.search(lib, "tabby", min_confidence=0.2, sort="confidence", best_first=False)
+        assert [(r.id, r.match_confidence) for r in rows] == [(top, 0.6), (under, 0.3)]
+    finally:
+        lib.close()

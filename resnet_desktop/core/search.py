@@ -167,15 +167,16 @@ def search(
     Each row comes back with ``match`` (the tag or label that matched) and
     ``match_confidence`` (the label's probability; None for a person's tag). Photos a
     person tagged with the word come first, then by the matching label's probability; ties
-    keep ``sort``'s order (``best_first=False``: ``sort``'s order alone). ``min_confidence``
-    defaults to the person's threshold.
+    keep ``sort``'s order (``best_first=False``: ``sort``'s order alone; "confidence" is the
+    matched label's, so it stays best first). ``min_confidence`` defaults to the person's
+    threshold.
     """
     threshold = default_threshold() if min_confidence is None else float(min_confidence)
     rows = library.photos(rule=rule, search=text, sort=sort, min_confidence=threshold)
     if not rows:
         return []
     best = _best_matches(library, text, threshold, {r.id for r in rows})
-    if best_first:
+    if best_first or sort == "confidence":  # a search's confidence is its matched label's
         order = {r.id: i for i, r in enumerate(rows)}
         rows.sort(key=lambda r: (-best.get(r.id, (0.0,))[0], order[r.id]))
     if limit is not None:
