@@ -47,6 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from resnet_desktop.core import teach  # noqa: E402
 from resnet_desktop.core.classify import Prediction, load_classifier  # noqa: E402
 from resnet_desktop.core.library import Library  # noqa: E402
+from tests.fakes import record_result  # noqa: E402
 
 
 def _skimage(name: str) -> Path:
@@ -230,19 +231,7 @@ def store(lib: Library, path: str, vector: np.ndarray, model: str) -> int:
 
 
 def store_vector(lib: Library, photo_id: int, vector: np.ndarray, model: str) -> None:
-    lib.save_result(
-        photo_id,
-        size=1,
-        mtime_ns=1,
-        content_hash=None,
-        width=None,
-        height=None,
-        taken_at=None,
-        camera=None,
-        model=model,
-        predictions=[Prediction(1, 0, "tench", 0.1)],
-        embedding=vector,
-    )
+    record_result(lib, photo_id, [Prediction(1, 0, "tench", 0.1)], model=model, embedding=vector)
 
 
 def embed_dataset(

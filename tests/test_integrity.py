@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 from resnet_desktop.core.library import Library
 from resnet_desktop.core.pipeline import Indexer
@@ -21,6 +22,28 @@ def index(lib_path, folder, classifier=None, **kw):
 def top_label(lib_path, path) -> str | None:
     with Library(lib_path) as lib:
         return lib.get_by_path(path).top_label
+
+
+def two_runs_at_once(lib: Path, folder: Path) -> tuple[dict, dict]:
+    """Two indexers over one folder in two threads, both past planning before either loads its
+    model: ({"a", "b"}: their ColourClassifier, {"a", "b"}: their IndexSummary)."""
+    both_planned = threading.Barrier(2)
+    classifiers = {"a": ColourClassifier(), "b": ColourClassifier()}
+    summaries = {}
+
+    def run(name):
+        def factory():  # the model loads once a run knows what to do: both get this far together
+            both_planned.wait(timeout=30)
+            return classifiers[name]
+
+        summaries[name] = Indexer(lib, factory, batch_size=2).run([str(folder)])
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in classifiers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return classifiers, summaries
 
 
 def test_a_photo_replaced_by_another_with_the_same_size_and_mtime_is_tagged_again(tmp_path):
@@ -55,22 +78,7 @@ def test_two_runs_on_one_folder_do_not_both_classify_everything(tmp_path):
     for i in range(24):
         make_photo(folder / f"p{i:02d}.png", (200, 10 * i, 20), size=(64, 64))
     lib = tmp_path / "lib.sqlite3"
-    both_planned = threading.Barrier(2)
-    classifiers = {"a": ColourClassifier(), "b": ColourClassifier()}
-    summaries = {}
-
-    def run(name):
-        def factory():  # the model loads once a run knows what to do: both get this far together
-            both_planned.wait(timeout=30)
-            return classifiers[name]
-
-        summaries[name] = Indexer(lib, factory, batch_size=2).run([str(folder)])
-
-    threads = [threading.Thread(target=run, args=(name,)) for name in classifiers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    classifiers, summaries = two_runs_at_once(lib, folder)
     classified = sum(sum(c.batches) for c in classifiers.values())
     assert classified == 24, {n: c.batches for n, c in classifiers.items()}
     a, b = summaries["a"], summaries["b"]
@@ -92,22 +100,7 @@ def test_two_runs_claiming_a_few_at_a_time_still_classify_each_photo_once(tmp_pa
     for i in range(24):
         make_photo(folder / f"p{i:02d}.png", (200, 10 * i, 20), size=(64, 64))
     lib = tmp_path / "lib.sqlite3"
-    both_planned = threading.Barrier(2)
-    classifiers = {"a": ColourClassifier(), "b": ColourClassifier()}
-    summaries = {}
-
-    def run(name):
-        def factory():
-            both_planned.wait(timeout=30)
-            return classifiers[name]
-
-        summaries[name] = Indexer(lib, factory, batch_size=2).run([str(folder)])
-
-    threads = [threading.Thread(target=run, args=(name,)) for name in classifiers]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    classifiers, summaries = two_runs_at_once(lib, folder)
     assert sum(sum(c.batches) for c in classifiers.values()) == 24
     a, b = summaries["a"], summaries["b"]
     assert a.indexed + b.indexed == 24
