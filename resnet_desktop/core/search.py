@@ -79,6 +79,12 @@ def _singulars(word: str) -> list[str]:
     return forms
 
 
+def _whole_word_classes(word: str) -> set[int]:
+    """The classes whose English name holds ``word`` (lower case) as whole words, plurals too."""
+    whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
+    return {i for i, n in enumerate(class_names()) if whole.search(n.lower())}
+
+
 @functools.lru_cache(maxsize=4096)
 def names_label(phrase: str) -> bool:
     """Whether ``phrase`` (several words) is, as whole words, part of a class's name in
@@ -86,11 +92,7 @@ def names_label(phrase: str) -> bool:
     needle = " ".join(phrase.lower().split())
     if " " not in needle:
         return False
-    for word in _singulars(needle):
-        whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
-        if any(whole.search(n.lower()) for n in class_names()) or word in _wordnet_terms():
-            return True
-    return False
+    return any(word in _wordnet_terms() or _whole_word_classes(word) for word in _singulars(needle))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -104,15 +106,13 @@ def expand_term(term: str) -> frozenset[int]:
     needle = " ".join(term.strip().lower().split())
     if not needle:
         return frozenset()
-    lowered = [n.lower() for n in class_names()]
     found: set[int] = set()
     for word in _singulars(needle):
-        whole = re.compile(rf"(?<![\w]){re.escape(word)}(?:s|es)?(?![\w])")
-        found = {i for i, n in enumerate(lowered) if whole.search(n)}
+        found = _whole_word_classes(word)
         if found:
             break
     if not found:
-        found = {i for i, n in enumerate(lowered) if needle in n}
+        found = {i for i, n in enumerate(class_names()) if needle in n.lower()}
     # Chinese words: a class whose Chinese name holds the word, or a category it names (core.names)
     found |= names.zh_term_classes(needle)
     in_categories = categories.classes_for_term(needle)
