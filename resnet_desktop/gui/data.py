@@ -120,12 +120,16 @@ def fetch_rows(
 
 
 def _read_rows(lib: Library, ids: list[int], search: str | None, min_confidence: float) -> list[Any]:
-    rows = lib.photos_among(ids)
-    if search:
-        from resnet_desktop.core import search as core_search
+    return _matched(lib, lib.photos_among(ids), search, min_confidence)
 
-        rows = core_search.annotate(lib, rows, search, min_confidence=min_confidence)
-    return rows
+
+def _matched(lib: Library, rows: list[Any], search: str | None, min_confidence: float) -> list[Any]:
+    """``rows`` saying what a search matched in each (core.search.annotate), when there is one."""
+    if not search:
+        return rows
+    from resnet_desktop.core import search as core_search
+
+    return core_search.annotate(lib, rows, search, min_confidence=min_confidence)
 
 
 def rows_among(
@@ -135,11 +139,7 @@ def rows_among(
     lib = Library(library_path)
     try:
         rows = lib.photos_among(ids, rule=rule, search=search or None, min_confidence=min_confidence)
-        if search:
-            from resnet_desktop.core import search as core_search
-
-            rows = core_search.annotate(lib, rows, search, min_confidence=min_confidence)
-        return rows
+        return _matched(lib, rows, search, min_confidence)
     finally:
         lib.close()
 
