@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.thumbnails.loaded.connect(self.model.refresh_hash)
         self.thumbnails.loaded_unhashed.connect(lambda: self.grid.viewport().update())
         self._album_names: list[str] = []
+        self._sidebar_asked = self._sidebar_shown = 0  # sidebar reads asked for, and the newest shown
 
         self.indexer = IndexController(self._make_indexer, self)
         self.indexer.started.connect(self._on_index_started)
@@ -778,7 +779,7 @@ class MainWindow(QMainWindow):
             return
         library, threshold = self.library_path, self.settings.confidence_threshold
         # two reads may finish out of order in the read pool: an older one never replaces a newer
-        self._sidebar_asked = getattr(self, "_sidebar_asked", 0) + 1
+        self._sidebar_asked += 1
         asked = self._sidebar_asked
         tasks.run_task(
             lambda: data.sidebar_data(library, threshold),
@@ -786,8 +787,8 @@ class MainWindow(QMainWindow):
             lambda message: self.status_label.setText(engine_text(message)),
         )
 
-    def _on_sidebar_data(self, sidebar_data: data.SidebarData, asked: int = 0) -> None:
-        if asked and asked < getattr(self, "_sidebar_shown", 0):
+    def _on_sidebar_data(self, sidebar_data: data.SidebarData, asked: int) -> None:
+        if asked < self._sidebar_shown:
             return
         self._sidebar_shown = asked
         if not self._closing:
